@@ -1,0 +1,54 @@
+# ghost: build, test and install the ghost command line (and, once it
+# exists, ghost-ui). `make help` lists the targets.
+
+GO      ?= go
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(DESTDIR)$(PREFIX)/bin
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CLI_PKG := github.com/ghostproject/ghost/ghost-cli/internal/command
+LDFLAGS := -X $(CLI_PKG).Version=$(VERSION) -X $(CLI_PKG).Commit=$(COMMIT)
+
+# Every module of the workspace; there is no module at the root, so tests
+# and vet loop over them.
+MODULES := ghost-core ghost-cli
+
+# cgo is required: the database driver is github.com/mattn/go-sqlite3.
+export CGO_ENABLED := 1
+
+.PHONY: help build test lint fmt install install-ghost uninstall clean FORCE
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: bin/ghost ## build bin/ghost
+
+bin/ghost: FORCE
+	cd ghost-cli && $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o ../bin/ghost .
+
+test: ## run every module's tests with the race detector
+	@set -e; for m in $(MODULES); do \
+		echo "== $$m"; \
+		(cd $$m && $(GO) test -race -count=1 ./...); \
+	done
+
+lint: ## check formatting (gofmt) and run go vet in every module
+	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
+
+fmt: ## format the code
+	gofmt -w $(MODULES)
+
+install: install-ghost ## install every binary into $(DESTDIR)$(PREFIX)/bin
+
+install-ghost: bin/ghost ## install only ghost
+	install -d $(BINDIR)
+	install -m 0755 bin/ghost $(BINDIR)/ghost
+
+uninstall: ## remove installed binaries
+	rm -f $(BINDIR)/ghost
+
+clean: ## remove build output
+	rm -rf bin

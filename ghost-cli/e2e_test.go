@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+// ghost runs this test binary as the ghost command with the data directory
+// dir and returns its stdout; a failure or any stderr output fails the test.
+func ghost(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, errOut, err := ghostResult(dir, args...)
+	if err != nil || errOut != "" {
+		t.Fatalf("ghost %s: %v\nstderr: %s", strings.Join(args, " "), err, errOut)
+	}
+	return out
+}
+
+func ghostResult(dir string, args ...string) (string, string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", "", err
+	}
+	cmd := &exec.Cmd{Path: exe, Args: append([]string{"ghost"}, args...)}
+	cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	return stdout.String(), stderr.String(), err
+}
+
+// rawDB opens the task database directly, without ghost's reconciling.
+func rawDB(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "tasks.db")+"?_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// pollDB waits, with a deadline, until query (on one task) returns want.
+func pollDB(t *testing.T, db *sql.DB, want string, query string, args ...any) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		if err := db.QueryRow(query, args...).Scan(&got); err == nil && got == want {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s = %q, want %q", query, got, want)
+}
+
+func cleanupTasks(t *testing.T, dir string) {
+	t.Cleanup(func() { stopAll(dir) })
+}
+
+// The monitor records the exit code and the real end time by itself: no
+// ghost command runs between the start and the check, which reads the
+// database directly.
+func TestExitRecordedWithoutAnyGhostCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cleanupTasks(t, dir)
+	stamp := filepath.Join(t.TempDir(), "ended")
+	id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", "sleep 1; touch "+stamp+"; exit 42"))
+	db := rawDB(t, dir)
+	pollDB(t, db, "exited", `SELECT status FROM tasks WHERE id = ?`, id)
+	// Read well after the end, so a finished_at taken at reading time
+	// would show.
+	time.Sleep(1500 * time.Millisecond)
+	var code, started, finished int64
+	if err := db.QueryRow(`SELECT exit_code, started_at, finished_at FROM tasks WHERE id = ?`, id).Scan(&code, &started, &finished); err != nil {
+		t.Fatal(err)
+	}
+	if code != 42 {
+		t.Errorf("exit_code = %d, want 42", code)
+	}
+	fi, err := os.Stat(stamp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := finished - fi.ModTime().Unix(); d < 0 || d > 1 {
+		t.Errorf("finished_at %d is %ds from the real end %d", finished, d, fi.ModTime().Unix())
+	}
+	if finished-started < 1 {
+		t.Errorf("finished_at %d is not after the 1s the task ran (started_at %d)", finished, started)
+	}
+}
+
+// Fifty launches at once are all recorded, each with its own exit code,
+// and none prints anything on stderr.
+func TestFiftyConcurrentRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cleanupTasks(t, dir)
+	const n = 50
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, errOut, err := ghostResult(dir, "run", "sh", "-c", fmt.Sprintf("exit %d", i))
+			if err != nil || errOut != "" {
+				errs <- fmt.Errorf("run %d: %v: %s", i, err, errOut)
+				return
+			}
+			ids[i] = strings.TrimSpace(out)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if t.Failed() {
+		return
+	}
+	db := rawDB(t, dir)
+	for i, id := range ids {
+		pollDB(t, db, strconv.Itoa(i), `SELECT coalesce(exit_code, -1) FROM tasks WHERE id = ? AND status = 'exited'`, id)
+	}
+	var count int
+	db.QueryRow(`SELECT count(*) FROM tasks`).Scan(&count)
+	if count != n {
+		t.Errorf("%d tasks recorded, want %d", count, n)
+	}
+}
+
+// startVictim starts a process that is not a ghost task, in a process
+// group of its own, and returns it.
+func startVictim(t *testing.T) *exec.Cmd {
+	t.Helper()
+	victim := exec.Command("sleep", "300")
+	victim.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := victim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { victim.Process.Kill(); victim.Wait() })
+	return victim
+}
+
+// A row whose pid now belongs to another process (another start time, or
+// another boot) is never signalled: stop and kill refuse, the stranger
+// lives on, and the task becomes unknown.
+func TestReusedPidIsNeverSignalled(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, tamper string
+	}{
+		{"other start time", `proc_start = proc_start + 1`},
+		{"other boot", `boot_id = 'an-earlier-boot'`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cleanupTasks(t, dir)
+			id := strings.TrimSpace(ghost(t, dir, "run", "true"))
+			db := rawDB(t, dir)
+			pollDB(t, db, "exited", `SELECT status FROM tasks WHERE id = ?`, id)
+
+			// Make the finished row claim the victim's pid, as if the task
+			// still ran and its pid had been handed to the victim.
+			victim := startVictim(t)
+			pid := victim.Process.Pid
+			start := procStart(t, pid)
+			if _, err := db.Exec(`UPDATE tasks SET status = 'running', exit_code = NULL, finished_at = NULL,
+				pid = ?, pgid = ?, proc_start = ?, monitor_pid = 0 WHERE id = ?`, pid, pid, start, id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(`UPDATE tasks SET `+tc.tamper+` WHERE id = ?`, id); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"kill", id}, {"kill", "-s", "TERM", id}, {"stop", "-t", "0", id}} {
+				if _, _, err := ghostResult(dir, args...); err == nil {
+					t.Errorf("ghost %v succeeded on a reused pid", args)
+				}
+			}
+			if err := syscall.Kill(pid, 0); err != nil {
+				t.Fatalf("the victim was signalled: %v", err)
+			}
+			if st := procState(t, pid); st == "Z" {
+				t.Fatal("the victim was killed")
+			}
+			out := ghost(t, dir, "status", "--json", id)
+			if !strings.Contains(out, `"status": "unknown"`) {
+				t.Errorf("status after reuse:\n%s", out)
+			}
+		})
+	}
+}
+
+func procStat(t *testing.T, pid int) []string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Skip("needs /proc:", err)
+	}
+	s := string(b)
+	return strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+}
+
+func procStart(t *testing.T, pid int) uint64 {
+	v, err := strconv.ParseUint(procStat(t, pid)[19], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func procState(t *testing.T, pid int) string { return procStat(t, pid)[0] }
+
+// A task whose monitor is killed with SIGKILL is shown unknown once the
+// task ends, never running forever.
+func TestMonitorKilledTaskBecomesUnknown(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cleanupTasks(t, dir)
+	id := strings.TrimSpace(ghost(t, dir, "run", "sleep", "300"))
+	e, err := engine.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	tk, err := e.Find(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(tk.MonitorPID, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if out := ghost(t, dir, "status", "--json", id); !strings.Contains(out, `"status": "running"`) {
+		t.Fatalf("the task still runs, but status says:\n%s", out)
+	}
+	syscall.Kill(tk.PID, syscall.SIGKILL)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		tk, err = e.Find(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.Status != task.Running || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if tk.Status != task.Unknown {
+		t.Fatalf("status %s, want unknown", tk.Status)
+	}
+}

@@ -1,0 +1,106 @@
+package command
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/ghostproject/ghost/ghost-core/printable"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+// table writes rows in columns sized by display width. The last column is
+// cut with "…" to fit width; every cell is made printable first.
+func table(w io.Writer, header []string, rows [][]string, width int) {
+	widths := make([]int, len(header))
+	all := append([][]string{header}, rows...)
+	for _, r := range all {
+		for i, cell := range r[:len(r)-1] {
+			widths[i] = max(widths[i], printable.Width(cell))
+		}
+	}
+	used := 0
+	for _, wd := range widths[:len(widths)-1] {
+		used += wd + 2
+	}
+	lastWidth := max(width-used, 20)
+	var b strings.Builder
+	for _, r := range all {
+		b.Reset()
+		for i, cell := range r[:len(r)-1] {
+			b.WriteString(printable.Pad(cell, widths[i]))
+			b.WriteString("  ")
+		}
+		b.WriteString(printable.Truncate(r[len(r)-1], lastWidth))
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// termWidth is the width to fit tables to: the terminal's, else $COLUMNS,
+// else a generous default for pipes and files.
+func termWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 160
+}
+
+// exitCell is what the EXIT column shows: the code, the signal, or why
+// there is neither.
+func exitCell(t task.Task) string {
+	switch {
+	case t.Status == task.Exited && t.ExitCode != nil:
+		return strconv.Itoa(*t.ExitCode)
+	case t.Status == task.Killed:
+		return t.Signal
+	case t.Status == task.Unknown:
+		return "?"
+	}
+	return "-"
+}
+
+// startedCell shows the time of day for today's tasks, the date otherwise.
+func startedCell(t time.Time, now time.Time) string {
+	t = t.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// duration shows a run time at the precision people read it at.
+func duration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func pidCell(pid int) string {
+	if pid <= 0 {
+		return "-"
+	}
+	return strconv.Itoa(pid)
+}

@@ -1,0 +1,42 @@
+package command
+
+import (
+	"context"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ghostproject/ghost/ghost-core/proc"
+)
+
+func killCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "kill",
+		Usage:     "send one signal to a task's process group",
+		ArgsUsage: "TASK",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Value: "KILL", Usage: "the signal, by name (TERM, SIGTERM) or number (15)"},
+		},
+		Action: kill,
+	}
+}
+
+func kill(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
+		return err
+	}
+	sig, err := proc.ParseSignal(c.String("signal"))
+	if err != nil {
+		return usageError("kill", "invalid --signal %w", err)
+	}
+	e, err := openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ctx := context.Background()
+	t, err := e.Find(ctx, c.Args().First())
+	if err != nil {
+		return failed("kill", err)
+	}
+	return failed("kill", e.Signal(ctx, t, sig))
+}

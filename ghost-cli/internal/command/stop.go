@@ -1,0 +1,77 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+func stopCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "stop",
+		Usage:     "stop a task: SIGTERM to its process group, SIGKILL after the timeout",
+		ArgsUsage: "TASK",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: "10s", Usage: "how long to wait after SIGTERM before SIGKILL (`DURATION`: 500ms, 10s, 2m)"},
+		},
+		Action: stop,
+	}
+}
+
+func stop(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
+		return err
+	}
+	grace, err := parseDuration(c.String("timeout"))
+	if err != nil {
+		return usageError("stop", "invalid --timeout %w", err)
+	}
+	e, err := openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ctx, cancel := interruptible(context.Background())
+	defer cancel()
+	t, err := e.Find(ctx, c.Args().First())
+	if err != nil {
+		return failed("stop", err)
+	}
+	if _, err := e.Stop(ctx, t, grace); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return errInterrupted
+		}
+		return failed("stop", err)
+	}
+	return nil
+}
+
+// errBadDuration reports a duration parseDuration cannot read.
+var errBadDuration = errors.New("want a duration such as 500ms, 10s or 2m")
+
+// parseDuration reads a Go duration (1m30s) or a plain number of seconds.
+func parseDuration(s string) (time.Duration, error) {
+	if secs, err := strconv.ParseFloat(s, 64); err == nil {
+		if secs < 0 || secs > 1e9 {
+			return 0, &valueError{s, errBadDuration}
+		}
+		return time.Duration(secs * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, &valueError{s, errBadDuration}
+	}
+	return d, nil
+}
+
+// valueError names the value that was wrong and why.
+type valueError struct {
+	value string
+	err   error
+}
+
+func (e *valueError) Error() string { return strconv.Quote(e.value) + ": " + e.err.Error() }
+func (e *valueError) Unwrap() error { return e.err }

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ghostproject/ghost/ghost-cli/internal/command"
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+// TestMain makes this test binary double as the ghost binary (and, when
+// re-executed as one, as a task's monitor), so scripts drive the real
+// command line in real processes.
+func TestMain(m *testing.M) {
+	if monitor.IsMonitor() {
+		os.Exit(monitor.Main())
+	}
+	testscript.Main(m, map[string]func(){
+		"ghost": func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			dir := filepath.Join(env.WorkDir, ".ghost")
+			env.Setenv("GHOST_DATA_DIR", dir)
+			env.Defer(func() { stopAll(dir) })
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"capture": cmdCapture,
+			"waitfor": cmdWaitFor,
+			"gone":    cmdGone,
+			"mode":    cmdMode,
+			"waitlog": cmdWaitLog,
+		},
+	})
+}
+
+// stopAll kills whatever a script left running, so no test leaks processes.
+func stopAll(dir string) {
+	e, err := engine.OpenDir(dir)
+	if err != nil {
+		return
+	}
+	defer e.Close()
+	ctx := context.Background()
+	tasks, _ := e.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	for _, t := range tasks {
+		e.Stop(ctx, t, 0)
+	}
+}
+
+// capture VAR sets $VAR to the last command's stdout, trimmed: how a
+// script keeps the id that `ghost run` printed.
+func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: capture VAR")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile("stdout")))
+}
+
+// waitfor TASK STATE polls, with a deadline, until the task is in STATE.
+func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitfor TASK STATE")
+	}
+	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	ts.Check(err)
+	defer e.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	var last task.Status
+	for time.Now().Before(deadline) {
+		tk, err := e.Find(context.Background(), args[0])
+		ts.Check(err)
+		if last = tk.Status; string(last) == args[1] {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("task %s still %s, want %s", args[0], last, args[1])
+}
+
+// waitlog TASK REGEXP polls, with a deadline, until the task's log
+// matches: how a script knows a task got far enough.
+func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitlog TASK REGEXP")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	ts.Check(err)
+	defer e.Close()
+	tk, err := e.Find(context.Background(), args[0])
+	ts.Check(err)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var b strings.Builder
+		ts.Check(logs.Copy(&b, e.Dir.LogDir(), tk.ID, -1))
+		if re.MatchString(b.String()) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ts.Fatalf("log of %s never matched %q", args[0], args[1])
+}
+
+// gone PIDFILE polls, with a deadline, until the process whose pid the
+// file holds no longer exists (reaped or zombie).
+func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: [!] gone PIDFILE")
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(ts.ReadFile(args[0])))
+	ts.Check(err)
+	if neg {
+		if !processLives(pid) {
+			ts.Fatalf("process %d is gone", pid)
+		}
+		return
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for processLives(pid) {
+		if time.Now().After(deadline) {
+			ts.Fatalf("process %d still runs", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func processLives(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		if _, serr := os.Stat("/proc/self/stat"); serr == nil {
+			return false // Linux: no /proc entry, no process
+		}
+		return syscall.Kill(pid, 0) == nil // no /proc (macOS): ask the kernel
+	}
+	// A zombie has ended; only its parent has yet to collect it.
+	s := string(b)
+	return !strings.Contains(s[strings.LastIndexByte(s, ')'):], ") Z ")
+}
+
+// mode PATH PERM checks a file's permission bits, such as 0600.
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mode PATH PERM")
+	}
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	if got := uint64(fi.Mode().Perm()); (got == want) == neg {
+		ts.Fatalf("%s has mode %04o, want %s%04o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}

@@ -1,0 +1,97 @@
+// Package datadir finds and guards the directory where ghost keeps its state:
+// the task database and the log files. It does not open either of them.
+package datadir
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// ErrUnsafe reports a data directory that others could read or write, or
+// that another user owns: ghost refuses to keep task output and environments
+// there.
+var ErrUnsafe = errors.New("unsafe data directory")
+
+// Dir is a data directory that exists and has been checked.
+type Dir struct {
+	// Path is the absolute path of the directory.
+	Path string
+}
+
+// Locate returns the data directory named by the environment, without
+// creating it: $GHOST_DATA_DIR, else $XDG_DATA_HOME/ghost, else
+// ~/.local/share/ghost.
+func Locate(getenv func(string) string) (string, error) {
+	if d := getenv("GHOST_DATA_DIR"); d != "" {
+		return filepath.Abs(d)
+	}
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "ghost"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("finding home directory: %w", err)
+		}
+		home = h
+	}
+	return filepath.Join(home, ".local", "share", "ghost"), nil
+}
+
+// Open creates the directory and its logs/ subdirectory when missing (mode
+// 0700) and refuses one that is unsafe.
+func Open(path string) (Dir, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Dir{}, fmt.Errorf("resolving data directory: %w", err)
+	}
+	d := Dir{Path: abs}
+	for _, p := range []string{abs, d.LogDir()} {
+		if err := ensure(p); err != nil {
+			return Dir{}, err
+		}
+	}
+	return d, nil
+}
+
+// DatabasePath is the path of the task database.
+func (d Dir) DatabasePath() string { return filepath.Join(d.Path, "tasks.db") }
+
+// LogDir is the directory holding every task's log files and exit records.
+func (d Dir) LogDir() string { return filepath.Join(d.Path, "logs") }
+
+func ensure(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	if err := os.Mkdir(path, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	// Mkdir honours the umask only by removing bits, so 0700 stays 0700; a
+	// directory that already existed is checked rather than silently fixed.
+	return check(path)
+}
+
+func check(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("checking data directory: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s: %w: not a directory", path, ErrUnsafe)
+	}
+	if fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%s: %w: writable by others (mode %04o); run chmod 700 on it", path, ErrUnsafe, fi.Mode().Perm())
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		return fmt.Errorf("%s: %w: owned by uid %d, not by you", path, ErrUnsafe, st.Uid)
+	}
+	if err := syscall.Access(path, 0x2|0x1); err != nil { // W_OK|X_OK
+		return fmt.Errorf("%s: %w", path, &os.PathError{Op: "write", Path: path, Err: err})
+	}
+	return nil
+}

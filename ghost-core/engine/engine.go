@@ -1,0 +1,257 @@
+// Package engine is ghost's one entry point for both binaries: it launches
+// tasks through monitors, reads them back with their true state, and stops
+// or signals them without ever touching a process that is not the task.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/gofrs/uuid/v5"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
+	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/proc"
+	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
+	"github.com/ghostproject/ghost/ghost-core/watch"
+)
+
+// Engine is an open data directory.
+type Engine struct {
+	Dir   datadir.Dir
+	Store *store.Store
+}
+
+// Open opens the data directory the environment names (see
+// datadir.Locate), creating it when missing.
+func Open(getenv func(string) string) (*Engine, error) {
+	path, err := datadir.Locate(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return OpenDir(path)
+}
+
+// OpenDir opens the data directory at path, creating it when missing.
+func OpenDir(path string) (*Engine, error) {
+	dir, err := datadir.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(dir.DatabasePath())
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{Dir: dir, Store: st}, nil
+}
+
+// Close releases the database.
+func (e *Engine) Close() error { return e.Store.Close() }
+
+// RunOptions describes a command to start.
+type RunOptions struct {
+	Name    string
+	Command []string
+	// Cwd is the absolute working directory.
+	Cwd string
+	// Env is the task's whole environment, KEY=VALUE.
+	Env []string
+	Log logs.Policy
+}
+
+// Run starts a task and returns it once it runs. A command that cannot
+// start yields a *monitor.StartError and leaves no task behind.
+func (e *Engine) Run(ctx context.Context, o RunOptions) (task.Task, error) {
+	id, err := uuid.NewV4()
+	if err != nil {
+		return task.Task{}, fmt.Errorf("making task id: %w", err)
+	}
+	_, err = monitor.Start(monitor.Spec{
+		ID: id.String(), DataDir: e.Dir.Path, Name: o.Name,
+		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
+	})
+	if err != nil {
+		return task.Task{}, err
+	}
+	return e.Store.Get(ctx, id.String())
+}
+
+// Find resolves a reference (id, unique id prefix or name) to a task, in
+// its true current state.
+func (e *Engine) Find(ctx context.Context, ref string) (task.Task, error) {
+	t, err := e.Store.Resolve(ctx, ref)
+	if err != nil {
+		return task.Task{}, err
+	}
+	return e.Reconcile(ctx, t), nil
+}
+
+// List returns tasks newest first, each in its true current state.
+func (e *Engine) List(ctx context.Context, f store.Filter) ([]task.Task, error) {
+	running, err := e.Store.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	if err != nil {
+		return nil, err
+	}
+	changed := false
+	for _, t := range running {
+		if e.Reconcile(ctx, t).Status != task.Running {
+			changed = true
+		}
+	}
+	if !changed && len(f.Statuses) == 1 && f.Statuses[0] == task.Running && f.Limit == 0 {
+		return running, nil
+	}
+	return e.Store.List(ctx, f)
+}
+
+// Reconcile returns t as it really is. A row still marked running whose
+// process and monitor are both gone takes the monitor's exit record if it
+// left one, else becomes unknown (a reboot, a monitor killed with SIGKILL).
+// The database is updated when it can be; when it cannot (busy for long),
+// the caller still gets the true state.
+func (e *Engine) Reconcile(ctx context.Context, t task.Task) task.Task {
+	if t.Status != task.Running {
+		return t
+	}
+	end, ok, _ := monitor.ReadRecord(e.Dir.LogDir(), t.ID)
+	if !ok {
+		if monitor.Alive(t) {
+			return t
+		}
+		// The monitor may have written its record and gone just now.
+		if end, ok, _ = monitor.ReadRecord(e.Dir.LogDir(), t.ID); !ok {
+			end = task.End{Status: task.Unknown}
+		}
+	}
+	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && ok {
+		monitor.RemoveRecord(e.Dir.LogDir(), t.ID)
+	}
+	if fresh, err := e.Store.Get(ctx, t.ID); err == nil && fresh.Status != task.Running {
+		return fresh
+	}
+	t.Status, t.ExitCode, t.Signal, t.FinishedAt, t.LogError = end.Status, end.ExitCode, end.Signal, end.FinishedAt, end.LogError
+	return t
+}
+
+// Signal sends sig to the task's process group after making sure the group
+// leader is still the task. If it is not (the task ended, or its pid was
+// reused), nothing is signalled and the error wraps task.ErrNotRunning.
+func (e *Engine) Signal(ctx context.Context, t task.Task, sig syscall.Signal) error {
+	t = e.Reconcile(ctx, t)
+	if t.Status != task.Running || t.PID <= 0 {
+		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
+	}
+	err := proc.SignalGroup(monitor.TaskIdentity(t), t.PGID, sig)
+	if errors.Is(err, proc.ErrGone) || errors.Is(err, proc.ErrReused) {
+		e.Reconcile(ctx, t)
+		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
+	}
+	return err
+}
+
+// killWait bounds the wait for a task's end to be recorded after SIGKILL,
+// which cannot be caught: only an unkillable (D-state) process takes long.
+const killWait = 30 * time.Second
+
+// ErrStuck means a task outlived SIGKILL for longer than ghost waits.
+var ErrStuck = errors.New("task did not end after SIGKILL")
+
+// Stop sends SIGTERM to the task's process group, waits up to grace for it
+// to end, then sends SIGKILL. It returns the task once its end is recorded.
+func (e *Engine) Stop(ctx context.Context, t task.Task, grace time.Duration) (task.Task, error) {
+	w := e.watch()
+	defer w.Close()
+	if err := e.Signal(ctx, t, syscall.SIGTERM); err != nil {
+		return t, err
+	}
+	if done, ok, err := e.waitEnded(ctx, w, t.ID, grace); ok || err != nil {
+		return done, err
+	}
+	if err := e.Signal(ctx, t, syscall.SIGKILL); err != nil && !errors.Is(err, task.ErrNotRunning) {
+		return t, err
+	}
+	done, ok, err := e.waitEnded(ctx, w, t.ID, killWait)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: %w", t.ShortID(), ErrStuck)
+	}
+	return done, err
+}
+
+// Wait blocks until the task has ended and returns it, or until timeout
+// (if positive) passes, reporting then whether it ended.
+func (e *Engine) Wait(ctx context.Context, id string, timeout time.Duration) (task.Task, bool, error) {
+	w := e.watch()
+	defer w.Close()
+	if timeout <= 0 {
+		timeout = 1<<63 - 1
+	}
+	return e.waitEnded(ctx, w, id, timeout)
+}
+
+// Ended returns a function telling whether task id has ended: what a log
+// follower asks before its last read.
+func (e *Engine) Ended(ctx context.Context, id string) func() bool {
+	return func() bool {
+		t, err := e.Store.Get(ctx, id)
+		if err != nil {
+			return true // removed: nothing more will be written
+		}
+		return e.Reconcile(ctx, t).Status.Finished()
+	}
+}
+
+// Watch wakes on every change in the log directory: output written, a
+// monitor's exit record appearing. The caller closes it.
+func (e *Engine) Watch() *watch.Watcher { return e.watch() }
+
+func (e *Engine) watch() *watch.Watcher {
+	// The poll covers monitors that died without a word: their tasks are
+	// found ended only by looking.
+	return watch.Dirs(250*time.Millisecond, e.Dir.LogDir())
+}
+
+func (e *Engine) waitEnded(ctx context.Context, w *watch.Watcher, id string, timeout time.Duration) (task.Task, bool, error) {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		t, err := e.Store.Get(ctx, id)
+		if err != nil {
+			return t, false, err
+		}
+		if t = e.Reconcile(ctx, t); t.Status.Finished() {
+			return t, true, nil
+		}
+		select {
+		case <-ctx.Done():
+			return t, false, ctx.Err()
+		case <-timer.C:
+			return t, false, nil
+		case <-w.C:
+		}
+	}
+}
+
+// Remove deletes a finished task's row, logs and any exit record.
+func (e *Engine) Remove(ctx context.Context, t task.Task) error {
+	if t = e.Reconcile(ctx, t); t.Status == task.Running {
+		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrStillRunning)
+	}
+	if err := e.Store.Delete(ctx, t.ID); err != nil {
+		return err
+	}
+	monitor.RemoveRecord(e.Dir.LogDir(), t.ID)
+	if err := logs.Remove(e.Dir.LogDir(), t.ID); err != nil {
+		return fmt.Errorf("removing log: %w", err)
+	}
+	return nil
+}
+
+// Environ is the process environment as a list, for callers building a
+// task's environment from their own.
+func Environ() []string { return os.Environ() }

@@ -1,0 +1,162 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+)
+
+// Follower reads a task's log as it grows, across rotations: each byte
+// once, in order. It keeps the file it reads open, so a rotation never
+// takes bytes away from it; at the end of the newest file it looks for
+// files newer than its own by inode.
+type Follower struct {
+	dir, id string
+	segs    []segment // segs[0] is being read; the rest follow in order
+	started bool
+}
+
+// NewFollower starts reading the task's log at the beginning, or at the
+// last tail lines when tail >= 0.
+func NewFollower(dir, id string, tail int) (*Follower, error) {
+	f := &Follower{dir: dir, id: id}
+	segs, err := openKept(dir, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(segs) > 0 {
+		f.started = true
+		if tail >= 0 {
+			if segs, err = seekTail(segs, tail); err != nil {
+				closeAll(segs)
+				return nil, err
+			}
+		}
+	}
+	f.segs = segs
+	return f, nil
+}
+
+// Drain copies to w everything written so far that w has not had yet.
+func (f *Follower) Drain(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		if len(f.segs) == 0 {
+			if f.started {
+				return total, nil // the log was removed under us
+			}
+			segs, err := openKept(f.dir, f.id)
+			if err != nil || len(segs) == 0 {
+				return total, err
+			}
+			f.segs, f.started = segs, true
+		}
+		cur := f.segs[0]
+		n, err := io.Copy(w, cur.f)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if len(f.segs) > 1 {
+			cur.f.Close()
+			f.segs = f.segs[1:]
+			continue
+		}
+		next, err := f.successors(cur.ino)
+		if err != nil || len(next) == 0 {
+			return total, err
+		}
+		// The writer moved on, so nothing more reaches cur: what it got
+		// between our last read and the rotation is read now.
+		n, err = io.Copy(w, cur.f)
+		total += n
+		cur.f.Close()
+		f.segs = next
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// successors opens the kept files newer than the one with inode ino. When
+// that file is no longer kept (rotated away while we were behind), every
+// kept file is newer.
+func (f *Follower) successors(ino uint64) ([]segment, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		paths, err := Files(f.dir, f.id)
+		if err != nil {
+			return nil, err
+		}
+		inos := make([]uint64, len(paths))
+		after := 0
+		for i, p := range paths {
+			inos[i], _ = inodeOf(p)
+			if inos[i] == ino {
+				after = i + 1
+			}
+		}
+		var segs []segment
+		raced := false
+		for i := after; i < len(paths); i++ {
+			if inos[i] == 0 {
+				continue // not there (the newest file between rename and create)
+			}
+			fd, err := openRead(paths[i])
+			if errors.Is(err, os.ErrNotExist) {
+				raced = true
+				break
+			}
+			if err != nil {
+				closeAll(segs)
+				return nil, err
+			}
+			got, err := inode(fd)
+			if err != nil || got != inos[i] {
+				fd.Close()
+				raced = true
+				break
+			}
+			segs = append(segs, segment{f: fd, ino: got})
+		}
+		if !raced {
+			return segs, nil
+		}
+		closeAll(segs) // a rotation happened while we looked: look again
+	}
+	return nil, nil
+}
+
+// Close releases the files the follower holds.
+func (f *Follower) Close() error {
+	closeAll(f.segs)
+	f.segs = nil
+	return nil
+}
+
+// Follow copies the task's log to w, then new output as it arrives, until
+// ended reports that the task is over and every byte is copied, or ctx
+// ends. wake signals that something in the log directory changed; ended is
+// asked before each final read, so bytes written just before the end are
+// never missed.
+func Follow(ctx context.Context, w io.Writer, dir, id string, tail int, ended func() bool, wake <-chan struct{}) error {
+	f, err := NewFollower(dir, id, tail)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for {
+		done := ended()
+		if _, err := f.Drain(w); err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
+	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/proc"
+	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+// drainGrace is how long output is still read after the task's process
+// ends, for whatever its leftover children write before they go. The read
+// ends sooner, at EOF, when nothing else holds the pipe.
+const drainGrace = 200 * time.Millisecond
+
+// Main is the monitor's whole life. It returns the monitor's exit status.
+func Main() int {
+	// Signals aimed at a session or terminal are not for us: the task must
+	// be watched to its end. Handlers (not SIG_IGN) are installed so the
+	// task, which inherits dispositions across exec, gets the defaults.
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
+	go func() {
+		for range sigs {
+		}
+	}()
+	syscall.CloseOnExec(3)
+	syscall.CloseOnExec(4)
+	specFile := os.NewFile(3, "spec")
+	statusFile := os.NewFile(4, "status")
+	var spec Spec
+	err := json.NewDecoder(specFile).Decode(&spec)
+	specFile.Close()
+	if err != nil {
+		sendReport(statusFile, errorReport(fmt.Errorf("reading task spec: %w", err)))
+		return 1
+	}
+	m, err := start(spec)
+	if err != nil {
+		sendReport(statusFile, errorReport(err))
+		return 1
+	}
+	sendReport(statusFile, report{PID: m.pid, ProcStart: m.procStart})
+	m.supervise()
+	return 0
+}
+
+func sendReport(f *os.File, r report) {
+	// The launcher may be gone (killed): the task goes on regardless.
+	json.NewEncoder(f).Encode(r)
+	f.Close()
+}
+
+type running struct {
+	spec      Spec
+	dir       datadir.Dir
+	pid       int
+	procStart uint64
+	out       *os.File
+	log       *logs.Writer
+}
+
+// start does everything up to a running, recorded task. On failure it
+// leaves nothing behind: no row, no log.
+func start(spec Spec) (*running, error) {
+	if len(spec.Command) == 0 {
+		return nil, wrapf(ErrCommandNotFound, "no command given")
+	}
+	if err := checkCwd(spec.Cwd); err != nil {
+		return nil, err
+	}
+	path, err := resolve(spec.Command[0], spec.Cwd, task.EnvMap(spec.Env)["PATH"])
+	if err != nil {
+		return nil, err
+	}
+	dir, err := datadir.Open(spec.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	self, err := proc.Lookup(os.Getpid())
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(dir.DatabasePath())
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close() // closed while the task runs: the monitor stays small
+	ctx := context.Background()
+	w, err := logs.Create(dir.LogDir(), spec.ID, spec.Log)
+	if err != nil {
+		return nil, err
+	}
+	t := task.Task{
+		ID: spec.ID, Name: spec.Name, Command: spec.Command, Env: task.EnvMap(spec.Env), Cwd: spec.Cwd,
+		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
+		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
+	}
+	if err := st.Reserve(ctx, t, Alive); err != nil {
+		w.Close()
+		logs.Remove(dir.LogDir(), spec.ID)
+		return nil, err
+	}
+	m, err := spawn(path, spec, w)
+	if err == nil {
+		err = st.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
+		if err != nil {
+			syscall.Kill(-m.pid, syscall.SIGKILL)
+			m.out.Close()
+		}
+	}
+	if err != nil {
+		w.Close()
+		st.Delete(ctx, spec.ID)
+		logs.Remove(dir.LogDir(), spec.ID)
+		return nil, err
+	}
+	m.dir = dir
+	return m, nil
+}
+
+// spawn starts the command in its own process group with its output on a
+// pipe that the monitor drains, so that a slow disk never blocks the task
+// and the monitor alone decides where the bytes go.
+func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, err
+	}
+	defer devnull.Close()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("making output pipe: %w", err)
+	}
+	defer outW.Close()
+	growPipe(outR)
+	p, err := os.StartProcess(path, spec.Command, &os.ProcAttr{
+		Dir:   spec.Cwd,
+		Env:   spec.Env,
+		Files: []*os.File{devnull, outW, outW},
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	})
+	if err != nil {
+		outR.Close()
+		return nil, classifyExecError(spec.Command[0], err)
+	}
+	id, err := proc.Lookup(p.Pid)
+	if err != nil {
+		// It exited already and was not reaped, so it must still be there;
+		// anything else is a system we do not understand.
+		p.Kill()
+		outR.Close()
+		return nil, fmt.Errorf("identifying started process: %w", err)
+	}
+	return &running{spec: spec, pid: p.Pid, procStart: id.Start, out: outR, log: w}, nil
+}
+
+func classifyExecError(name string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		return wrapf(ErrCommandNotFound, "%s", name)
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EISDIR):
+		return wrapf(ErrNotExecutable, "%s", name)
+	}
+	return fmt.Errorf("starting %s: %w", name, err)
+}
+
+// supervise drains output until the task ends, then records the end.
+func (m *running) supervise() {
+	pumped := make(chan error, 1)
+	go func() { pumped <- pump(m.out, m.log) }()
+
+	end := waitExit(m.pid)
+	// Leftover children may hold the pipe open; give them a moment, then
+	// stop reading so the end is recorded promptly.
+	m.out.SetReadDeadline(time.Now().Add(drainGrace))
+	logErr := <-pumped
+	if err := m.log.Close(); err != nil && logErr == nil {
+		logErr = fmt.Errorf("closing log: %w", err)
+	}
+	m.out.Close()
+	if logErr != nil {
+		end.LogError = "output lost: " + logErr.Error()
+	}
+	m.record(end)
+	reap(m.pid)
+}
+
+// pump copies the task's output to the log. It never stops reading before
+// EOF: if the log cannot be written (disk full), output is dropped, not
+// left to fill the pipe and block the task. It returns the first write
+// error.
+func pump(r *os.File, w io.Writer) error {
+	buf := make([]byte, 64<<10)
+	var firstErr error
+	for {
+		n, err := r.Read(buf)
+		if n > 0 && firstErr == nil {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				firstErr = werr
+			}
+		}
+		if err != nil {
+			return firstErr
+		}
+	}
+}
+
+// record writes the end down: first as a file beside the log, then into
+// the database; the file goes once the database has it.
+func (m *running) record(end task.End) {
+	logDir := m.dir.LogDir()
+	recErr := writeRecord(logDir, m.spec.ID, end)
+	st, err := store.Open(m.dir.DatabasePath())
+	if err != nil {
+		return // the record stands in for the row until a reader folds it in
+	}
+	defer st.Close()
+	if _, err := st.Finish(context.Background(), m.spec.ID, end); err == nil && recErr == nil {
+		RemoveRecord(logDir, m.spec.ID)
+	}
+}

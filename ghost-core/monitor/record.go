@@ -1,0 +1,110 @@
+package monitor
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+// A record is the monitor's own note of how a task ended, written beside
+// the log before the database is updated. If the database cannot be
+// written (busy for too long, unwritable), readers fold the record in, so
+// an exit is never lost. It is removed once the database has it.
+type record struct {
+	Status     task.Status `json:"status"`
+	ExitCode   *int        `json:"exit_code,omitempty"`
+	Signal     string      `json:"signal,omitempty"`
+	FinishedNs int64       `json:"finished_ns"`
+	LogError   string      `json:"log_error,omitempty"`
+}
+
+// RecordPath is where the monitor of task id leaves its record.
+func RecordPath(logDir, id string) string { return filepath.Join(logDir, id+".exit") }
+
+// ErrBadRecord reports an exit record that cannot be read as one.
+var ErrBadRecord = errors.New("malformed exit record")
+
+func writeRecord(logDir, id string, end task.End) error {
+	b, err := json.Marshal(record{
+		Status: end.Status, ExitCode: end.ExitCode, Signal: end.Signal,
+		FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError,
+	})
+	if err != nil {
+		return err
+	}
+	tmp := RecordPath(logDir, id) + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return fmt.Errorf("writing exit record: %w", err)
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, RecordPath(logDir, id))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing exit record: %w", err)
+	}
+	return nil
+}
+
+// ReadRecord returns the end recorded by the monitor of task id, and
+// whether there is such a record.
+func ReadRecord(logDir, id string) (task.End, bool, error) {
+	f, err := os.OpenFile(RecordPath(logDir, id), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return task.End{}, false, nil
+	}
+	if err != nil {
+		return task.End{}, false, fmt.Errorf("reading exit record: %w", err)
+	}
+	defer f.Close()
+	var b [4096]byte
+	n, _ := f.Read(b[:])
+	end, err := ParseRecord(b[:n])
+	if err != nil {
+		return task.End{}, false, err
+	}
+	return end, true, nil
+}
+
+// ParseRecord reads an exit record's bytes.
+func ParseRecord(b []byte) (task.End, error) {
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return task.End{}, fmt.Errorf("%w: %v", ErrBadRecord, err)
+	}
+	switch {
+	case r.Status == task.Exited && r.ExitCode != nil && *r.ExitCode >= 0 && *r.ExitCode <= 255:
+	case r.Status == task.Killed && r.Signal != "":
+	case r.Status == task.Unknown:
+	default:
+		return task.End{}, fmt.Errorf("%w: inconsistent status", ErrBadRecord)
+	}
+	end := task.End{Status: r.Status, ExitCode: r.ExitCode, Signal: r.Signal, LogError: r.LogError}
+	if r.FinishedNs > 0 {
+		end.FinishedAt = time.Unix(0, r.FinishedNs)
+	}
+	return end, nil
+}
+
+// RemoveRecord deletes the record once the database holds what it says.
+func RemoveRecord(logDir, id string) error {
+	err := os.Remove(RecordPath(logDir, id))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,90 @@
+// Package monitor is the small process that serves one task for exactly as
+// long as the task lives: it starts the command, drains its output into the
+// log, waits for it and records how it ended. A launcher that exits cannot
+// learn its child's exit code, so this is what makes exit codes possible
+// without a daemon. It is entered by re-executing the running binary (ghost
+// or ghost-ui), so either can launch tasks on its own.
+package monitor
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ghostproject/ghost/ghost-core/logs"
+)
+
+// Spec is everything a monitor needs to start a task. The launcher sends it
+// over a pipe rather than argv or the environment, which a large command or
+// environment could overflow.
+type Spec struct {
+	ID      string      `json:"id"`
+	DataDir string      `json:"data_dir"`
+	Name    string      `json:"name,omitempty"`
+	Command []string    `json:"command"`
+	Env     []string    `json:"env"`
+	Cwd     string      `json:"cwd"`
+	Log     logs.Policy `json:"log"`
+}
+
+// report is what the monitor tells its launcher once the task runs or has
+// failed to start.
+type report struct {
+	PID       int    `json:"pid,omitempty"`
+	ProcStart uint64 `json:"proc_start,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	Err       string `json:"err,omitempty"`
+}
+
+// Reasons a task could not start.
+var (
+	// ErrCommandNotFound means the command is not a file or not on PATH.
+	ErrCommandNotFound = errors.New("command not found")
+	// ErrNotExecutable means the command exists but cannot be executed.
+	ErrNotExecutable = errors.New("permission denied or not executable")
+	// ErrNoCwd means the working directory is missing or not a directory.
+	ErrNoCwd = errors.New("working directory does not exist")
+)
+
+// kinds maps each start failure to the word that crosses the pipe.
+var kinds = map[string]error{
+	"not-found":      ErrCommandNotFound,
+	"not-executable": ErrNotExecutable,
+	"no-cwd":         ErrNoCwd,
+}
+
+// StartError is a failure to start a task, as the monitor reported it.
+type StartError struct {
+	// Reason is one of the Err* values above, or nil for another failure.
+	Reason error
+	// Detail is the monitor's full message.
+	Detail string
+}
+
+func (e *StartError) Error() string { return e.Detail }
+
+// Unwrap lets errors.Is match Reason.
+func (e *StartError) Unwrap() error { return e.Reason }
+
+func errorReport(err error) report {
+	r := report{Kind: "other", Err: err.Error()}
+	for k, v := range kinds {
+		if errors.Is(err, v) {
+			r.Kind = k
+		}
+	}
+	return r
+}
+
+func (r report) err() error {
+	if r.Err == "" && r.PID > 0 {
+		return nil
+	}
+	if r.Err == "" {
+		return &StartError{Detail: "monitor reported no process"}
+	}
+	return &StartError{Reason: kinds[r.Kind], Detail: r.Err}
+}
+
+func wrapf(reason error, format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), reason)
+}

@@ -1,0 +1,57 @@
+package proc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+var bootID = sync.OnceValues(func() (string, error) {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return "", fmt.Errorf("reading boot id: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+})
+
+// BootID returns an id that changes with every boot of the machine.
+func BootID() (string, error) { return bootID() }
+
+// startTime reads field 22 of /proc/<pid>/stat: the start time in clock
+// ticks since boot, compared raw so that no rounding can make two processes
+// look the same.
+func startTime(pid int) (uint64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, os.ErrProcessDone) {
+			return 0, fmt.Errorf("pid %d: %w", pid, ErrGone)
+		}
+		return 0, fmt.Errorf("reading process %d: %w", pid, err)
+	}
+	return parseStartTime(b)
+}
+
+// parseStartTime extracts field 22 from a /proc/<pid>/stat line. The
+// command name (field 2) may hold spaces and parentheses, so fields are
+// counted from the last ')'.
+func parseStartTime(stat []byte) (uint64, error) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("malformed /proc stat line")
+	}
+	fields := strings.Fields(string(stat[i+1:]))
+	// fields[0] is field 3 (state), so field 22 is fields[19].
+	if len(fields) < 20 {
+		return 0, errors.New("malformed /proc stat line")
+	}
+	v, err := strconv.ParseUint(fields[19], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("malformed /proc stat start time: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,67 @@
+package task
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
+
+// jsonTask is the stable, documented shape of a task for scripts.
+type jsonTask struct {
+	ID         string   `json:"id"`
+	Name       *string  `json:"name"`
+	PID        int      `json:"pid"`
+	PGID       int      `json:"pgid"`
+	Command    []string `json:"command"`
+	Cwd        string   `json:"cwd"`
+	Status     Status   `json:"status"`
+	ExitCode   *int     `json:"exit_code"`
+	Signal     *string  `json:"signal"`
+	StartedAt  *string  `json:"started_at"`
+	FinishedAt *string  `json:"finished_at"`
+	LogPath    string   `json:"log_path"`
+}
+
+// MarshalJSON writes the task object of the CLI contract: snake_case keys,
+// RFC 3339 times in UTC, null for what is unknown. The environment is left
+// out on purpose: it often holds secrets.
+func (t Task) MarshalJSON() ([]byte, error) {
+	cmd := t.Command
+	if cmd == nil {
+		cmd = []string{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// Commands are full of shell's < > &: keep them readable.
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(jsonTask{
+		ID:         t.ID,
+		Name:       optional(t.Name),
+		PID:        t.PID,
+		PGID:       t.PGID,
+		Command:    cmd,
+		Cwd:        t.Cwd,
+		Status:     t.Status,
+		ExitCode:   t.ExitCode,
+		Signal:     optional(t.Signal),
+		StartedAt:  timestamp(t.StartedAt),
+		FinishedAt: timestamp(t.FinishedAt),
+		LogPath:    t.LogPath,
+	})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func timestamp(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
