@@ -2,9 +2,9 @@ package logs
 
 import (
 	"context"
-	"errors"
 	"io"
 	"os"
+	"syscall"
 )
 
 // Follower reads a task's log as it grows, across rotations: each byte
@@ -63,7 +63,7 @@ func (f *Follower) Drain(w io.Writer) (int64, error) {
 			f.segs = f.segs[1:]
 			continue
 		}
-		next, err := f.successors(cur.ino)
+		next, err := f.successors(cur)
 		if err != nil || len(next) == 0 {
 			return total, err
 		}
@@ -79,52 +79,52 @@ func (f *Follower) Drain(w io.Writer) (int64, error) {
 	}
 }
 
-// successors opens the kept files newer than the one with inode ino. When
-// that file is no longer kept (rotated away while we were behind), every
-// kept file is newer.
-func (f *Follower) successors(ino uint64) ([]segment, error) {
-	for attempt := 0; attempt < 5; attempt++ {
-		paths, err := Files(f.dir, f.id)
+// successors opens the kept files newer than cur. When cur is no longer
+// kept (rotated away while we were behind, or removed), every kept file is
+// newer; when it is kept but not seen, a rotation raced the look: look
+// again.
+func (f *Follower) successors(cur segment) ([]segment, error) {
+	for attempt := 0; ; attempt++ {
+		snap, err := snapshot(f.dir, f.id)
 		if err != nil {
 			return nil, err
 		}
-		inos := make([]uint64, len(paths))
-		after := 0
-		for i, p := range paths {
-			inos[i], _ = inodeOf(p)
-			if inos[i] == ino {
+		after := -1
+		for i, e := range snap {
+			if e.ino == cur.ino {
 				after = i + 1
 			}
 		}
-		var segs []segment
-		raced := false
-		for i := after; i < len(paths); i++ {
-			if inos[i] == 0 {
-				continue // not there (the newest file between rename and create)
-			}
-			fd, err := openRead(paths[i])
-			if errors.Is(err, os.ErrNotExist) {
-				raced = true
-				break
-			}
+		if after < 0 {
+			linked, err := stillLinked(cur.f)
 			if err != nil {
-				closeAll(segs)
 				return nil, err
 			}
-			got, err := inode(fd)
-			if err != nil || got != inos[i] {
-				fd.Close()
-				raced = true
-				break
+			// Linked under a name that is not ours (moved away by hand)
+			// counts as gone once looking again has not found it.
+			if linked && attempt < 100 {
+				continue
 			}
-			segs = append(segs, segment{f: fd, ino: got})
+			after = 0
 		}
-		if !raced {
-			return segs, nil
+		segs, ok, err := openEntries(snap[after:])
+		if err != nil || ok {
+			return segs, err
 		}
-		closeAll(segs) // a rotation happened while we looked: look again
 	}
-	return nil, nil
+}
+
+// stillLinked reports whether an open file still has a name.
+func stillLinked(f *os.File) (bool, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return false, nil
+	}
+	return st.Nlink > 0, nil
 }
 
 // Close releases the files the follower holds.

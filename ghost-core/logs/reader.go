@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 )
 
 // segment is one open log file and how far into it reading has come.
@@ -12,38 +13,77 @@ type segment struct {
 	ino uint64
 }
 
-// openKept opens the task's kept files, oldest first. A file renamed while
-// we open them could be seen twice under two names: inodes weed that out.
-// Files that vanish between listing and opening are skipped.
-func openKept(dir, id string) ([]segment, error) {
-	paths, err := Files(dir, id)
-	if err != nil {
-		return nil, err
+// entry is one kept file as seen in a snapshot; ino is 0 when it is missing.
+type entry struct {
+	path string
+	ino  uint64
+}
+
+// snapshot lists the task's kept files with their inodes, oldest first.
+// The writer may rotate while we look, shifting every name by one, so the
+// listing is taken until two passes in a row agree: a rotation always gives
+// the current file a new inode, so agreement means none happened between.
+func snapshot(dir, id string) ([]entry, error) {
+	var prev []entry
+	for range 100 {
+		paths, err := Files(dir, id)
+		if err != nil {
+			return nil, err
+		}
+		cur := make([]entry, len(paths))
+		for i, p := range paths {
+			cur[i].path = p
+			cur[i].ino, _ = inodeOf(p)
+		}
+		if slices.Equal(prev, cur) {
+			return cur, nil
+		}
+		prev = cur
 	}
-	seen := map[uint64]bool{}
+	return prev, nil
+}
+
+// openEntries opens the files of a snapshot, skipping missing ones. It
+// reports false when a file is no longer the one the snapshot saw (a
+// rotation came in between): the caller takes a new snapshot.
+func openEntries(entries []entry) ([]segment, bool, error) {
 	var segs []segment
-	for _, p := range paths {
-		f, err := openRead(p)
-		if errors.Is(err, os.ErrNotExist) {
+	for _, e := range entries {
+		if e.ino == 0 {
 			continue
+		}
+		f, err := openRead(e.path)
+		if errors.Is(err, os.ErrNotExist) {
+			closeAll(segs)
+			return nil, false, nil
 		}
 		if err != nil {
 			closeAll(segs)
+			return nil, false, err
+		}
+		if got, err := inode(f); err != nil || got != e.ino {
+			f.Close()
+			closeAll(segs)
+			return nil, false, err
+		}
+		segs = append(segs, segment{f: f, ino: e.ino})
+	}
+	return segs, true, nil
+}
+
+// openKept opens the task's kept files, oldest first, as one consistent
+// set.
+func openKept(dir, id string) ([]segment, error) {
+	for {
+		snap, err := snapshot(dir, id)
+		if err != nil {
 			return nil, err
 		}
-		ino, err := inode(f)
-		if err != nil || seen[ino] {
-			f.Close()
-			if err != nil {
-				closeAll(segs)
-				return nil, err
-			}
-			continue
+		segs, ok, err := openEntries(snap)
+		if err != nil || ok {
+			return segs, err
 		}
-		seen[ino] = true
-		segs = append(segs, segment{f: f, ino: ino})
 	}
-	return segs, nil
 }
 
 func closeAll(segs []segment) {

@@ -1,0 +1,99 @@
+package monitor
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+func TestResolveLikeAShell(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	os.Mkdir(bin, 0o700)
+	os.WriteFile(filepath.Join(bin, "tool"), []byte("#!/bin/sh\n"), 0o700)
+	os.WriteFile(filepath.Join(bin, "data"), []byte("x"), 0o600)
+	os.Mkdir(filepath.Join(bin, "adir"), 0o700)
+
+	for _, tc := range []struct {
+		argv0, path string
+		want        error
+	}{
+		{"tool", bin, nil},
+		{"./bin/tool", "", nil},
+		{"data", bin, ErrNotExecutable},
+		{"./bin/data", "", ErrNotExecutable},
+		{"adir", bin, ErrNotExecutable},
+		{"missing", bin, ErrCommandNotFound},
+		{"./missing", bin, ErrCommandNotFound},
+		{"./bin/tool/x", bin, ErrCommandNotFound},
+		{"", bin, ErrCommandNotFound},
+		{"tool", "bin", nil}, // a relative PATH entry is taken from the task's cwd
+	} {
+		_, err := resolve(tc.argv0, dir, tc.path)
+		if (tc.want == nil && err != nil) || (tc.want != nil && !errors.Is(err, tc.want)) {
+			t.Errorf("resolve(%q, PATH=%q) = %v, want %v", tc.argv0, tc.path, err, tc.want)
+		}
+	}
+}
+
+func TestRecordRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	code := 7
+	at := time.Unix(1_700_000_000, 123)
+	if err := writeRecord(dir, "x", task.End{Status: task.Exited, ExitCode: &code, FinishedAt: at, LogError: "disk full"}); err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(RecordPath(dir, "x"))
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %04o", fi.Mode().Perm())
+	}
+	end, ok, err := ReadRecord(dir, "x")
+	if err != nil || !ok || end.Status != task.Exited || *end.ExitCode != 7 || !end.FinishedAt.Equal(at) || end.LogError != "disk full" {
+		t.Fatalf("got %+v %v %v", end, ok, err)
+	}
+	RemoveRecord(dir, "x")
+	if _, ok, _ := ReadRecord(dir, "x"); ok {
+		t.Error("record still there after RemoveRecord")
+	}
+}
+
+func TestParseRecordRejectsInconsistentRecords(t *testing.T) {
+	for _, bad := range []string{
+		``, `{`, `[]`, `{"status":"running"}`, `{"status":"exited"}`, `{"status":"exited","exit_code":300}`,
+		`{"status":"killed"}`, `{"status":"bogus","exit_code":1}`,
+	} {
+		if _, err := ParseRecord([]byte(bad)); !errors.Is(err, ErrBadRecord) {
+			t.Errorf("ParseRecord(%q) err = %v, want ErrBadRecord", bad, err)
+		}
+	}
+}
+
+func FuzzParseRecord(f *testing.F) {
+	f.Add([]byte(`{"status":"exited","exit_code":0,"finished_ns":1700000000000000000}`))
+	f.Add([]byte(`{"status":"killed","signal":"SIGTERM","finished_ns":1}`))
+	f.Add([]byte(`{"status":"unknown"}`))
+	f.Add([]byte(`{"status":"exited","exit_code":-1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		end, err := ParseRecord(b)
+		if err != nil {
+			return
+		}
+		switch end.Status {
+		case task.Exited:
+			if end.ExitCode == nil {
+				t.Fatal("exited without a code")
+			}
+		case task.Killed:
+			if end.Signal == "" {
+				t.Fatal("killed without a signal")
+			}
+		case task.Unknown:
+		default:
+			t.Fatalf("status %q", end.Status)
+		}
+	})
+}

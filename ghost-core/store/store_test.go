@@ -1,0 +1,264 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func newTask(id, name string, started time.Time) task.Task {
+	return task.Task{ID: id, Name: name, Command: []string{"sleep", "1"}, Cwd: "/", StartedAt: started,
+		LogPath: "/x/" + id + ".log", Env: map[string]string{"A": "1"}}
+}
+
+func never(task.Task) bool  { return false }
+func always(task.Task) bool { return true }
+
+func TestOpenCreatesPrivateFileAtCurrentVersion(t *testing.T) {
+	s, path := openTemp(t)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %04o, want 0600", fi.Mode().Perm())
+	}
+	var v int
+	s.db.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != SchemaVersion() || v < 2 {
+		t.Errorf("user_version %d, want %d", v, SchemaVersion())
+	}
+	var mode string
+	s.db.QueryRow("PRAGMA journal_mode").Scan(&mode)
+	if mode != "wal" {
+		t.Errorf("journal_mode %q, want wal", mode)
+	}
+	// Opening again is a no-op, not a second migration.
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+}
+
+func TestRowWithOnlyTheDesignColumnsIsValid(t *testing.T) {
+	s, _ := openTemp(t)
+	_, err := s.db.Exec(`INSERT INTO tasks (id, pid, command, status, started_at, log_path)
+		VALUES ('11111111-1111-4111-8111-111111111111', 42, '["echo","hi"]', 'exited', 1700000000, '/tmp/x.log')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(context.Background(), "11111111-1111-4111-8111-111111111111")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.PID != 42 || got.Command[1] != "hi" || got.Name != "" || got.Signal != "" || got.ExitCode != nil {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestNewerDatabaseIsRefusedUntouched(t *testing.T) {
+	_, path := openTemp(t)
+	db, _ := sql.Open("sqlite3", path)
+	if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, _ := os.ReadFile(path)
+	_, err := Open(path)
+	var tooNew *TooNewError
+	if !errors.As(err, &tooNew) || tooNew.Have != 99 {
+		t.Fatalf("err = %v, want TooNewError{99}", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Error("the newer database was modified")
+	}
+}
+
+func TestCorruptDatabaseIsReportedAndLeftAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	junk := bytes.Repeat([]byte("this is not sqlite "), 400)
+	if err := os.WriteFile(path, junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(path)
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrCorrupt", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(junk, after) {
+		t.Error("the corrupt file was modified")
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Error("a -wal file was created next to the corrupt database")
+	}
+}
+
+func TestReserveRefusesANameALiveTaskHolds(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	now := time.Now()
+	if err := s.Reserve(ctx, newTask("aaaaaaaa-0000-4000-8000-000000000001", "web", now), never); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Reserve(ctx, newTask("aaaaaaaa-0000-4000-8000-000000000002", "web", now), always)
+	if !errors.Is(err, task.ErrNameTaken) {
+		t.Fatalf("err = %v, want ErrNameTaken", err)
+	}
+	// A holder that is dead (its row not yet reconciled) does not block.
+	if err := s.Reserve(ctx, newTask("aaaaaaaa-0000-4000-8000-000000000003", "web", now), never); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	base := time.Unix(1_700_000_000, 0)
+	for i, tk := range []task.Task{
+		newTask("abc11111-0000-4000-8000-000000000000", "web", base),
+		newTask("abc22222-0000-4000-8000-000000000000", "web", base.Add(time.Second)),
+		newTask("def33333-0000-4000-8000-000000000000", "", base.Add(2*time.Second)),
+	} {
+		if err := s.Reserve(ctx, tk, never); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	for _, tc := range []struct {
+		ref, want string
+		err       error
+	}{
+		{"abc11111-0000-4000-8000-000000000000", "abc11111-0000-4000-8000-000000000000", nil},
+		{"web", "abc22222-0000-4000-8000-000000000000", nil}, // the newest with the name
+		{"abc1", "abc11111-0000-4000-8000-000000000000", nil},
+		{"DEF", "def33333-0000-4000-8000-000000000000", nil},
+		{"d", "def33333-0000-4000-8000-000000000000", nil},
+		{"abc", "", &task.AmbiguousError{}},
+		{"zzz", "", task.ErrNotFound},
+		{"a*", "", task.ErrNotFound},
+		{"", "", task.ErrNotFound},
+	} {
+		got, err := s.Resolve(ctx, tc.ref)
+		switch want := tc.err.(type) {
+		case nil:
+			if err != nil || got.ID != tc.want {
+				t.Errorf("Resolve(%q) = %s, %v; want %s", tc.ref, got.ID, err, tc.want)
+			}
+		case *task.AmbiguousError:
+			var amb *task.AmbiguousError
+			if !errors.As(err, &amb) || len(amb.Candidates) != 2 {
+				t.Errorf("Resolve(%q) err = %v, want ambiguity between 2", tc.ref, err)
+			}
+			_ = want
+		default:
+			if !errors.Is(err, tc.err) {
+				t.Errorf("Resolve(%q) err = %v, want %v", tc.ref, err, tc.err)
+			}
+		}
+	}
+}
+
+func TestFinishKeepsTheFirstRealEnd(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	id := "bbbbbbbb-0000-4000-8000-000000000000"
+	s.Reserve(ctx, newTask(id, "", time.Now()), never)
+	// A reader guessed unknown; the monitor's real end still lands.
+	if ok, err := s.Finish(ctx, id, task.End{Status: task.Unknown}); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	code := 3
+	if ok, err := s.Finish(ctx, id, task.End{Status: task.Exited, ExitCode: &code, FinishedAt: time.Now()}); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	// Nothing overwrites a real end.
+	if ok, _ := s.Finish(ctx, id, task.End{Status: task.Killed, Signal: "SIGKILL"}); ok {
+		t.Error("a finished task was overwritten")
+	}
+	got, _ := s.Get(ctx, id)
+	if got.Status != task.Exited || *got.ExitCode != 3 || got.FinishedAt.IsZero() {
+		t.Errorf("got %+v", got)
+	}
+}
+
+// Many writers at once, each its own connection pool as separate ghost
+// processes would be: none sees a busy error.
+func TestConcurrentWritersNeverSeeBusy(t *testing.T) {
+	_, path := openTemp(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			ctx := context.Background()
+			id := "cccccccc-0000-4000-8000-" + string(rune('a'+i%26)) + "0000000000" + string(rune('a'+i/26))
+			if err := s.Reserve(ctx, newTask(id, "", time.Now()), never); err != nil {
+				errs <- err
+				return
+			}
+			code := i
+			if _, err := s.Finish(ctx, id, task.End{Status: task.Exited, ExitCode: &code, FinishedAt: time.Now()}); err != nil {
+				errs <- err
+			}
+			if _, err := s.List(ctx, Filter{}); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// Concurrent first opens of a fresh file all migrate it exactly once.
+func TestConcurrentFirstOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			s.Close()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

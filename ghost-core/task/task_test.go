@@ -1,0 +1,70 @@
+package task
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseEnvPair(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"A=1": {"A", "1"}, "A=": {"A", ""}, "A=b=c": {"A", "b=c"}, "WITH SPACE=x y": {"WITH SPACE", "x y"},
+	} {
+		k, v, err := ParseEnvPair(in)
+		if err != nil || k != want[0] || v != want[1] {
+			t.Errorf("ParseEnvPair(%q) = %q, %q, %v", in, k, v, err)
+		}
+	}
+	for _, in := range []string{"", "A", "=x", "A=\x00", "A\x00=b"} {
+		if _, _, err := ParseEnvPair(in); !errors.Is(err, ErrBadEnv) {
+			t.Errorf("ParseEnvPair(%q) err = %v, want ErrBadEnv", in, err)
+		}
+	}
+}
+
+func FuzzParseEnvPair(f *testing.F) {
+	for _, s := range []string{"A=1", "=", "A==", "", "K=\x00", "ü=ö"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, v, err := ParseEnvPair(s)
+		if err != nil {
+			return
+		}
+		if k == "" || strings.ContainsAny(k, "=\x00") || strings.ContainsRune(v, 0) || k+"="+v != s {
+			t.Fatalf("ParseEnvPair(%q) = %q, %q", s, k, v)
+		}
+	})
+}
+
+func TestJSONShape(t *testing.T) {
+	code := 0
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as the CLI prints it
+	err := enc.Encode(Task{ID: "x", Command: []string{"a<b"}, Status: Exited, ExitCode: &code,
+		StartedAt: time.Unix(0, 0), Env: map[string]string{"SECRET": "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	for _, k := range []string{"id", "name", "pid", "pgid", "command", "cwd", "status", "exit_code", "signal", "started_at", "finished_at", "log_path"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("key %q missing from %s", k, b)
+		}
+	}
+	if m["finished_at"] != nil || m["name"] != nil || m["signal"] != nil {
+		t.Errorf("unknowns are not null: %s", b)
+	}
+	if m["started_at"] != "1970-01-01T00:00:00Z" {
+		t.Errorf("started_at = %v", m["started_at"])
+	}
+	if strings.Contains(string(b), "SECRET") || strings.Contains(string(b), `\u003c`) {
+		t.Errorf("bad JSON: %s", b)
+	}
+}
