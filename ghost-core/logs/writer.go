@@ -24,6 +24,7 @@ type Writer struct {
 	policy  Policy
 	f       *os.File
 	size    int64
+	rotated int // how many <id>.log.k files exist, so rotation renames only those
 }
 
 // Create starts a task's log file. It fails if the file exists or is a
@@ -101,10 +102,13 @@ func (w *Writer) rotate() error {
 		}
 		return w.open()
 	}
-	if err := os.Remove(rotatedPath(w.dir, w.id, w.policy.MaxFiles-1)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("rotating log: %w", err)
+	if w.rotated >= w.policy.MaxFiles-1 {
+		if err := os.Remove(rotatedPath(w.dir, w.id, w.policy.MaxFiles-1)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("rotating log: %w", err)
+		}
+		w.rotated = w.policy.MaxFiles - 2
 	}
-	for k := w.policy.MaxFiles - 2; k >= 1; k-- {
+	for k := w.rotated; k >= 1; k-- {
 		if err := os.Rename(rotatedPath(w.dir, w.id, k), rotatedPath(w.dir, w.id, k+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("rotating log: %w", err)
 		}
@@ -112,6 +116,7 @@ func (w *Writer) rotate() error {
 	if err := os.Rename(cur, rotatedPath(w.dir, w.id, 1)); err != nil {
 		return fmt.Errorf("rotating log: %w", err)
 	}
+	w.rotated++
 	return w.open()
 }
 

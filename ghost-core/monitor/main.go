@@ -18,10 +18,14 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-// drainGrace is how long output is still read after the task's process
-// ends, for whatever its leftover children write before they go. The read
-// ends sooner, at EOF, when nothing else holds the pipe.
-const drainGrace = 200 * time.Millisecond
+// After the task's process ends, its output is read to EOF. Children it
+// left behind may hold the pipe open, so reading also stops once the pipe
+// stays empty for drainIdle, or after drainMax in all: then the end is
+// recorded even if a leftover child keeps writing.
+const (
+	drainIdle = 200 * time.Millisecond
+	drainMax  = 5 * time.Second
+)
 
 // Main is the monitor's whole life. It returns the monitor's exit status.
 func Main() int {
@@ -178,12 +182,13 @@ func classifyExecError(name string, err error) error {
 // supervise drains output until the task ends, then records the end.
 func (m *running) supervise() {
 	pumped := make(chan error, 1)
-	go func() { pumped <- pump(m.out, m.log) }()
+	exited := make(chan struct{})
+	go func() { pumped <- pump(m.out, m.log, exited) }()
 
 	end := waitExit(m.pid)
-	// Leftover children may hold the pipe open; give them a moment, then
-	// stop reading so the end is recorded promptly.
-	m.out.SetReadDeadline(time.Now().Add(drainGrace))
+	close(exited)
+	// Wake a read that is blocked on an empty pipe.
+	m.out.SetReadDeadline(time.Now().Add(drainIdle))
 	logErr := <-pumped
 	if err := m.log.Close(); err != nil && logErr == nil {
 		logErr = fmt.Errorf("closing log: %w", err)
@@ -196,14 +201,29 @@ func (m *running) supervise() {
 	reap(m.pid)
 }
 
-// pump copies the task's output to the log. It never stops reading before
-// EOF: if the log cannot be written (disk full), output is dropped, not
-// left to fill the pipe and block the task. It returns the first write
-// error.
-func pump(r *os.File, w io.Writer) error {
+// pump copies the task's output to the log. While the task runs it never
+// stops reading: if the log cannot be written (disk full), output is
+// dropped, not left to fill the pipe and block the task. Once exited is
+// closed, it reads what is left (see drainIdle). It returns the first
+// write error.
+func pump(r *os.File, w io.Writer, exited <-chan struct{}) error {
 	buf := make([]byte, 64<<10)
 	var firstErr error
+	var drainEnd time.Time
 	for {
+		select {
+		case <-exited:
+			now := time.Now()
+			if drainEnd.IsZero() {
+				drainEnd = now.Add(drainMax)
+			}
+			deadline := now.Add(drainIdle)
+			if deadline.After(drainEnd) {
+				deadline = drainEnd
+			}
+			r.SetReadDeadline(deadline)
+		default:
+		}
 		n, err := r.Read(buf)
 		if n > 0 && firstErr == nil {
 			if _, werr := w.Write(buf[:n]); werr != nil {
