@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,7 +32,9 @@ func TestMain(m *testing.M) {
 		os.Exit(monitor.Main())
 	}
 	testscript.Main(m, map[string]func(){
-		"ghost": func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
+		"ghost":        func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
+		"ghost-ticker": ticker,
+		"test-server":  testServer,
 	})
 }
 
@@ -46,11 +50,13 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": cmdCapture,
-			"waitfor": cmdWaitFor,
-			"gone":    cmdGone,
-			"mode":    cmdMode,
-			"waitlog": cmdWaitLog,
+			"capture":  cmdCapture,
+			"waitfor":  cmdWaitFor,
+			"gone":     cmdGone,
+			"mode":     cmdMode,
+			"waitlog":  cmdWaitLog,
+			"freeport": cmdFreePort,
+			"dial":     cmdDial,
 		},
 	})
 }
@@ -171,5 +177,48 @@ func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if got := uint64(fi.Mode().Perm()); (got == want) == neg {
 		ts.Fatalf("%s has mode %04o, want %s%04o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// testServer is a small TCP service for CI-style scripts: it listens on
+// the port given, prints what each client sends and answers "ok".
+func testServer() {
+	l, err := net.Listen("tcp", "127.0.0.1:"+os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println("serving on", l.Addr())
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			os.Exit(1)
+		}
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		fmt.Printf("got: %s", line)
+		fmt.Fprintln(c, "ok")
+		c.Close()
+	}
+}
+
+// freeport VAR sets $VAR to a TCP port nothing listens on now.
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	defer l.Close()
+	ts.Setenv(args[0], strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+}
+
+// dial PORT MESSAGE connects to the port, sends the message and expects
+// "ok" back.
+func cmdDial(ts *testscript.TestScript, neg bool, args []string) {
+	c, err := net.DialTimeout("tcp", "127.0.0.1:"+args[0], 10*time.Second)
+	ts.Check(err)
+	defer c.Close()
+	fmt.Fprintln(c, args[1])
+	reply, err := bufio.NewReader(c).ReadString('\n')
+	ts.Check(err)
+	if reply != "ok\n" {
+		ts.Fatalf("reply %q", reply)
 	}
 }

@@ -199,8 +199,11 @@ func (e *Engine) Wait(ctx context.Context, id string, timeout time.Duration) (ta
 func (e *Engine) Ended(ctx context.Context, id string) func() bool {
 	return func() bool {
 		t, err := e.Store.Get(ctx, id)
-		if err != nil {
+		if errors.Is(err, task.ErrNotFound) {
 			return true // removed: nothing more will be written
+		}
+		if err != nil {
+			return false // cannot tell (busy, or ctx ended): ask again later
 		}
 		return e.Reconcile(ctx, t).Status.Finished()
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/ports"
 )
 
 // jsonTask is the stable, documented shape of a task for scripts.
@@ -20,6 +22,9 @@ type jsonTask struct {
 	StartedAt  *string  `json:"started_at"`
 	FinishedAt *string  `json:"finished_at"`
 	LogPath    string   `json:"log_path"`
+	// Ports appears only where it was looked up (status), so that the list
+	// objects stay as they are.
+	Ports *[]ports.Port `json:"ports,omitempty"`
 }
 
 // MarshalJSON writes the task object of the CLI contract: snake_case keys,
@@ -47,6 +52,7 @@ func (t Task) MarshalJSON() ([]byte, error) {
 		StartedAt:  timestamp(t.StartedAt),
 		FinishedAt: timestamp(t.FinishedAt),
 		LogPath:    t.LogPath,
+		Ports:      portsField(t.Ports),
 	})
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
 }
@@ -64,4 +70,11 @@ func timestamp(t time.Time) *string {
 	}
 	s := t.UTC().Format(time.RFC3339)
 	return &s
+}
+
+func portsField(p []ports.Port) *[]ports.Port {
+	if p == nil {
+		return nil
+	}
+	return &p
 }

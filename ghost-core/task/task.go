@@ -5,6 +5,8 @@ package task
 import (
 	"errors"
 	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/ports"
 )
 
 // Status is the state of a task as the user sees it.
@@ -83,6 +85,9 @@ type Task struct {
 	MonitorStart uint64
 	// LogError says why some of the task's output could not be kept, if so.
 	LogError string
+	// Ports are the sockets the task's process group listens on; nil when
+	// nobody looked (lists do not), empty when there are none.
+	Ports []ports.Port
 }
 
 // ShortID is the id as shown in tables: enough to be unique in practice.

@@ -68,3 +68,58 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("bad JSON: %s", b)
 	}
 }
+
+func TestParseEnvFile(t *testing.T) {
+	in := `# a comment
+
+PLAIN=value
+export EXPORTED=yes
+SPACED = padded  
+SINGLE='literal $HOME \n'
+DOUBLE="line\nbreak \"quoted\""
+INLINE=value # comment
+HASH=a#b
+EMPTY=
+QUOTED_COMMENT="x" # fine
+`
+	got, err := ParseEnvFile(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]string{
+		{"PLAIN", "value"}, {"EXPORTED", "yes"}, {"SPACED", "padded"}, {"SINGLE", `literal $HOME \n`},
+		{"DOUBLE", "line\nbreak \"quoted\""}, {"INLINE", "value"}, {"HASH", "a#b"}, {"EMPTY", ""}, {"QUOTED_COMMENT", "x"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %q", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("pair %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	for _, bad := range []string{"NOVALUE", "=x", `A="open`, "A='open", `A="x" y`, "BAD KEY=1"} {
+		_, err := ParseEnvFile(strings.NewReader("OK=1\n" + bad + "\n"))
+		var fe *EnvFileError
+		if !errors.As(err, &fe) || fe.Line != 2 {
+			t.Errorf("ParseEnvFile(%q) err = %v, want an error on line 2", bad, err)
+		}
+	}
+}
+
+func FuzzParseEnvFile(f *testing.F) {
+	for _, s := range []string{"A=1\n# c\nexport B='x'\nC=\"y\\n\"\n", "A", "=", "A=\"", "A='\n", "\x00=\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pairs, err := ParseEnvFile(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, p := range pairs {
+			if p[0] == "" || strings.ContainsAny(p[0], "=\x00") || strings.ContainsRune(p[1], 0) {
+				t.Fatalf("bad pair %q from %q", p, s)
+			}
+		}
+	})
+}

@@ -11,5 +11,11 @@ func commands() []*cli.Command {
 		logCommand(),
 		stopCommand(),
 		killCommand(),
+		waitCommand(),
+		restartCommand(),
+		rmCommand(),
+		cleanupCommand(),
+		completionCommand(),
+		completeCommand(),
 	}
 }

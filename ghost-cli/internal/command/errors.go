@@ -29,15 +29,18 @@ const (
 	exitNotExecutable = 126 // run: the command exists but cannot be executed
 	exitNotFound      = 127 // run: the command was not found
 	exitInterrupted   = 130 // interrupted by Ctrl-C
+	// wait also exits with its task's status: the exit code, 128+N for
+	// signal N, 124 on timeout, 255 for an end nobody saw.
 )
 
 // cliError is an error with what the user was doing, a hint and the exit
 // code it calls for.
 type cliError struct {
-	what string
-	err  error
-	hint string
-	code int
+	what  string
+	err   error
+	hint  string
+	code  int
+	quiet bool // the exit code says it all (wait passing on a task's status)
 }
 
 func (e *cliError) Error() string {
@@ -98,12 +101,19 @@ func report(stderr io.Writer, err error) int {
 	if !errors.As(err, &ce) {
 		ce = &cliError{what: "error", err: err, code: exitFailure}
 	}
-	if ce.code == exitInterrupted && ce.err == nil {
+	if ce.quiet || (ce.code == exitInterrupted && ce.err == nil) {
 		return ce.code
 	}
 	fmt.Fprintf(stderr, "ghost: %s\n", printable.String(ce.Error()))
 	if ce.hint != "" {
-		fmt.Fprintf(stderr, "ghost: hint: %s\n", printable.String(ce.hint))
+		// A hint may span lines (a log excerpt); each is made printable.
+		for i, line := range strings.Split(ce.hint, "\n") {
+			if i == 0 {
+				fmt.Fprintf(stderr, "ghost: hint: %s\n", printable.String(line))
+			} else {
+				fmt.Fprintf(stderr, "%s\n", printable.String(line))
+			}
+		}
 	}
 	return ce.code
 }

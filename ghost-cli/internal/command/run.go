@@ -2,15 +2,20 @@ package command
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -25,6 +30,11 @@ func runCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set `KEY=VALUE` in the task's environment (repeatable)"},
 			&cli.StringFlag{Name: "log-max-size", Usage: "rotate the log when a file would pass `SIZE` (512K, 10M, 1G; default 10M or $GHOST_LOG_MAX_SIZE)"},
 			&cli.IntFlag{Name: "log-max-files", Usage: "keep at most `N` log files, current one included (default 5 or $GHOST_LOG_MAX_FILES)"},
+			&cli.StringFlag{Name: "env-file", Usage: "read KEY=VALUE lines from `FILE` (--env wins over it)"},
+			&cli.IntFlag{Name: "ready-port", Usage: "return only once the task listens on TCP `PORT`"},
+			&cli.StringFlag{Name: "ready-log", Usage: "return only once a line of output matches `REGEX`"},
+			&cli.StringFlag{Name: "ready-cmd", Usage: "return only once the shell command `CMD` succeeds"},
+			&cli.StringFlag{Name: "ready-timeout", Value: "60s", Usage: "fail (and stop the task) if it is not ready within `DURATION`"},
 		},
 		Action: run,
 	}
@@ -38,6 +48,10 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	ready, readyTimeout, err := readiness(c, opts.Env)
+	if err != nil {
+		return err
+	}
 	e, err := openEngine()
 	if err != nil {
 		return err
@@ -47,8 +61,66 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return failed("run", err)
 	}
+	if ready.Set() {
+		if err := awaitReady(c, e, t, ready, readyTimeout); err != nil {
+			return err
+		}
+	}
 	printf(c, "%s\n", t.ID)
 	return nil
+}
+
+// readiness reads the --ready-* flags.
+func readiness(c *cli.Context, env []string) (engine.Readiness, time.Duration, error) {
+	r := engine.Readiness{Port: c.Int("ready-port"), Cmd: c.String("ready-cmd"), Env: env}
+	if c.IsSet("ready-port") && (r.Port < 1 || r.Port > 65535) {
+		return r, 0, usageError("run", "invalid --ready-port %d: want 1 to 65535", r.Port)
+	}
+	if c.IsSet("ready-log") {
+		re, err := regexp.Compile(c.String("ready-log"))
+		if err != nil {
+			return r, 0, usageError("run", "invalid --ready-log: %w", err)
+		}
+		r.Log = re
+	}
+	d, err := parseDuration(c.String("ready-timeout"))
+	if err != nil {
+		return r, 0, usageError("run", "invalid --ready-timeout %w", err)
+	}
+	return r, d, nil
+}
+
+// readyTailLines is how much of a failed task's log run shows.
+const readyTailLines = 20
+
+// awaitReady waits for the task to be ready. When it ends or times out
+// first, the error carries the last lines of its log, and a task that
+// timed out is stopped: a CI job must not leave it behind.
+func awaitReady(c *cli.Context, e *engine.Engine, t task.Task, r engine.Readiness, timeout time.Duration) error {
+	ctx, cancel := interruptible(context.Background())
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	defer cancelTimeout()
+	_, err := e.WaitReady(ctx, t, r)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, engine.ErrEndedBeforeReady) {
+		e.Stop(context.Background(), t, defaultStopGrace)
+	}
+	if errors.Is(err, context.Canceled) {
+		return errInterrupted
+	}
+	var tail strings.Builder
+	logs.Copy(&tail, e.Dir.LogDir(), t.ID, readyTailLines)
+	hint := "task " + t.ID + " printed nothing"
+	if tail.Len() > 0 {
+		hint = "the last lines of task " + t.ID + "'s log:"
+		for _, line := range strings.Split(strings.TrimSuffix(tail.String(), "\n"), "\n") {
+			hint += "\n  " + printable.String(line)
+		}
+	}
+	return &cliError{what: "run", err: err, hint: hint, code: exitFailure}
 }
 
 // runOptions turns the command line into what the engine runs: the
@@ -70,6 +142,15 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 		}
 	}
 	env := task.EnvMap(os.Environ())
+	if path := c.String("env-file"); path != "" {
+		pairs, err := readEnvFile(path)
+		if err != nil {
+			return engine.RunOptions{}, err
+		}
+		for _, kv := range pairs {
+			env[kv[0]] = kv[1]
+		}
+	}
 	for _, kv := range c.StringSlice("env") {
 		k, v, err := task.ParseEnvPair(kv)
 		if err != nil {
@@ -118,4 +199,17 @@ func logPolicy(c *cli.Context) (logs.Policy, error) {
 		p.MaxFiles = n
 	}
 	return p, nil
+}
+
+func readEnvFile(path string) ([][2]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, failed("run", fmt.Errorf("reading --env-file: %w", err))
+	}
+	defer f.Close()
+	pairs, err := task.ParseEnvFile(f)
+	if err != nil {
+		return nil, usageError("run", "invalid --env-file %s: %w", path, err)
+	}
+	return pairs, nil
 }

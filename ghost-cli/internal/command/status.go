@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/ports"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -36,6 +37,12 @@ func status(c *cli.Context) error {
 	t, err := e.Find(context.Background(), c.Args().First())
 	if err != nil {
 		return failed("status", err)
+	}
+	t.Ports = []ports.Port{}
+	if t.Status == task.Running {
+		if ps, err := ports.Listening(t.PGID); err == nil && ps != nil {
+			t.Ports = ps
+		}
 	}
 	if c.Bool("json") {
 		return writeJSON(c, t)
@@ -69,6 +76,13 @@ func describe(t task.Task, now time.Time) string {
 		line("finished", t.FinishedAt.Local().Format(time.RFC3339))
 	}
 	line("runtime", duration(t.Runtime(now)))
+	if len(t.Ports) > 0 {
+		var ps []string
+		for _, p := range t.Ports {
+			ps = append(ps, p.String())
+		}
+		line("ports", strings.Join(ps, ", "))
+	}
 	line("log", t.LogPath)
 	if t.LogError != "" {
 		line("warning", t.LogError)

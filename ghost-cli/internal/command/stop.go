@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -15,7 +16,7 @@ func stopCommand() *cli.Command {
 		Usage:     "stop a task: SIGTERM to its process group, SIGKILL after the timeout",
 		ArgsUsage: "TASK",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: "10s", Usage: "how long to wait after SIGTERM before SIGKILL (`DURATION`: 500ms, 10s, 2m)"},
+			&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: defaultStopGrace.String(), Usage: "how long to wait after SIGTERM before SIGKILL (`DURATION`: 500ms, 10s, 2m)"},
 		},
 		Action: stop,
 	}
@@ -49,13 +50,26 @@ func stop(c *cli.Context) error {
 	return nil
 }
 
+// defaultStopGrace is how long stop waits between SIGTERM and SIGKILL.
+const defaultStopGrace = 10 * time.Second
+
 // errBadDuration reports a duration parseDuration cannot read.
 var errBadDuration = errors.New("want a duration such as 500ms, 10s or 2m")
 
-// parseDuration reads a Go duration (1m30s) or a plain number of seconds.
+// parseDuration reads a Go duration (1m30s), a number of days or weeks
+// (7d, 2w), or a plain number of seconds.
 func parseDuration(s string) (time.Duration, error) {
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.ParseFloat(n, 64)
+			if err != nil || !(v >= 0 && v <= 1e5) {
+				return 0, &valueError{s, errBadDuration}
+			}
+			return time.Duration(v * float64(unit)), nil
+		}
+	}
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
-		if secs < 0 || secs > 1e9 {
+		if !(secs >= 0 && secs <= 1e9) {
 			return 0, &valueError{s, errBadDuration}
 		}
 		return time.Duration(secs * float64(time.Second)), nil

@@ -1,0 +1,64 @@
+package command
+
+import (
+	"context"
+	"errors"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+func restartCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "restart",
+		Usage:     "stop a task if it runs, then run its command again as a new task; print the new id",
+		ArgsUsage: "TASK",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: "10s", Usage: "how long stop waits after SIGTERM before SIGKILL (`DURATION`)"},
+		},
+		Action: restart,
+	}
+}
+
+func restart(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
+		return err
+	}
+	grace, err := parseDuration(c.String("timeout"))
+	if err != nil {
+		return usageError("restart", "invalid --timeout %w", err)
+	}
+	e, err := openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ctx, cancel := interruptible(context.Background())
+	defer cancel()
+	t, err := e.Find(ctx, c.Args().First())
+	if err != nil {
+		return failed("restart", err)
+	}
+	if t.Status == task.Running {
+		if _, err := e.Stop(ctx, t, grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
+			if errors.Is(err, context.Canceled) {
+				return errInterrupted
+			}
+			return failed("restart", err)
+		}
+	}
+	policy, err := logPolicy(c)
+	if err != nil {
+		return err
+	}
+	fresh, err := e.Run(context.Background(), engine.RunOptions{
+		Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy,
+	})
+	if err != nil {
+		return failed("restart", err)
+	}
+	printf(c, "%s\n", fresh.ID)
+	return nil
+}

@@ -1,0 +1,5 @@
+package ports
+
+// Listening would need libproc, which Go reaches only through cgo; until
+// then callers fall back to connecting to the port.
+func Listening(pgid int) ([]Port, error) { return nil, ErrUnsupported }
