@@ -99,13 +99,13 @@ func candidates(cmds []*cli.Command, words []string) []string {
 	}
 	cur := words[len(words)-1]
 	if len(words) == 1 {
-		var out []string
+		var names []string
 		for _, c := range cmds {
-			if !c.Hidden && strings.HasPrefix(c.Name, cur) {
-				out = append(out, c.Name)
+			if !c.Hidden {
+				names = append(names, c.Name)
 			}
 		}
-		return out
+		return withPrefix(names, cur)
 	}
 	var cmd *cli.Command
 	for _, c := range cmds {

@@ -1,0 +1,43 @@
+package command
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattn/go-runewidth"
+)
+
+func TestTableSizesColumnsByDisplayWidth(t *testing.T) {
+	var b bytes.Buffer
+	table(&b, []string{"ID", "NAME", "COMMAND"}, [][]string{
+		{"1", "日本", "echo " + strings.Repeat("x", 100)},
+		{"2", "ab\x1b", "ls"},
+	}, 40)
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %q", b.String())
+	}
+	// Column 3 starts at the same cell on every line.
+	col := func(l string, field string) int { return runewidth.StringWidth(l[:strings.Index(l, field)]) }
+	if col(lines[0], "COMMAND") != col(lines[1], "echo") || col(lines[1], "echo") != col(lines[2], "ls") {
+		t.Errorf("columns do not line up:\n%s", b.String())
+	}
+	if w := runewidth.StringWidth(lines[1]); w > 40 || !strings.HasSuffix(lines[1], "…") {
+		t.Errorf("long line not cut to 40 cells (%d): %q", w, lines[1])
+	}
+	if strings.Contains(b.String(), "\x1b") {
+		t.Error("raw escape in table")
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		5 * time.Second: "5s", 65 * time.Second: "1m05s", 3725 * time.Second: "1h02m", 50 * time.Hour: "2d02h",
+	} {
+		if got := duration(d); got != want {
+			t.Errorf("duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
