@@ -1,5 +1,5 @@
-# ghost: build, test and install the ghost command line (and, once it
-# exists, ghost-ui). `make help` lists the targets.
+# ghost: build, test and install the ghost command line and ghost-ui.
+# `make help` lists the targets.
 
 GO      ?= go
 PREFIX  ?= /usr/local
@@ -10,29 +10,38 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CLI_PKG := github.com/ghostproject/ghost/ghost-cli/internal/command
 LDFLAGS := -X $(CLI_PKG).Version=$(VERSION) -X $(CLI_PKG).Commit=$(COMMIT)
+UI_LDFLAGS := -X main.version=$(VERSION)
+# urfave/cli's man-page generator is not needed at run time.
+TAGS    := urfave_cli_no_docs
 
 # Every module of the workspace; there is no module at the root, so tests
 # and vet loop over them.
-MODULES := ghost-core ghost-cli
+MODULES := ghost-core ghost-cli ghost-ui
 
 # cgo is required: the database driver is github.com/mattn/go-sqlite3.
 export CGO_ENABLED := 1
 
-.PHONY: help build test lint fmt install install-ghost uninstall clean FORCE
+.PHONY: help build test bench lint fmt install install-ghost install-ghost-ui uninstall clean FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-build: bin/ghost ## build bin/ghost
+build: bin/ghost bin/ghost-ui ## build bin/ghost and bin/ghost-ui
 
 bin/ghost: FORCE
-	cd ghost-cli && $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o ../bin/ghost .
+	cd ghost-cli && $(GO) build -trimpath -tags $(TAGS) -ldflags '$(LDFLAGS)' -o ../bin/ghost .
+
+bin/ghost-ui: FORCE
+	cd ghost-ui && $(GO) build -trimpath -ldflags '$(UI_LDFLAGS)' -o ../bin/ghost-ui .
 
 test: ## run every module's tests with the race detector
 	@set -e; for m in $(MODULES); do \
 		echo "== $$m"; \
 		(cd $$m && $(GO) test -race -count=1 ./...); \
 	done
+
+bench: ## measure follow latency and launch time (medians) with the real binary
+	cd ghost-cli && $(GO) test -run '^$$' -bench . -benchtime 5x .
 
 lint: ## check formatting (gofmt) and run go vet in every module
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -41,14 +50,18 @@ lint: ## check formatting (gofmt) and run go vet in every module
 fmt: ## format the code
 	gofmt -w $(MODULES)
 
-install: install-ghost ## install every binary into $(DESTDIR)$(PREFIX)/bin
+install: install-ghost install-ghost-ui ## install every binary into $(DESTDIR)$(PREFIX)/bin
 
 install-ghost: bin/ghost ## install only ghost
 	install -d $(BINDIR)
 	install -m 0755 bin/ghost $(BINDIR)/ghost
 
+install-ghost-ui: bin/ghost-ui ## install only ghost-ui
+	install -d $(BINDIR)
+	install -m 0755 bin/ghost-ui $(BINDIR)/ghost-ui
+
 uninstall: ## remove installed binaries
-	rm -f $(BINDIR)/ghost
+	rm -f $(BINDIR)/ghost $(BINDIR)/ghost-ui
 
 clean: ## remove build output
 	rm -rf bin

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -46,6 +47,10 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			dir := filepath.Join(env.WorkDir, ".ghost")
 			env.Setenv("GHOST_DATA_DIR", dir)
+			// Where the ghost under test lives, for scripts that set PATH.
+			if bin, err := exec.LookPath("ghost"); err == nil {
+				env.Setenv("GHOSTBIN", filepath.Dir(bin))
+			}
 			env.Defer(func() { stopAll(dir) })
 			return nil
 		},

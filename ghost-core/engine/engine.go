@@ -143,16 +143,45 @@ func (e *Engine) Reconcile(ctx context.Context, t task.Task) task.Task {
 // leader is still the task. If it is not (the task ended, or its pid was
 // reused), nothing is signalled and the error wraps task.ErrNotRunning.
 func (e *Engine) Signal(ctx context.Context, t task.Task, sig syscall.Signal) error {
-	t = e.Reconcile(ctx, t)
+	t, err := e.current(ctx, t.ID)
+	if err != nil {
+		return err
+	}
 	if t.Status != task.Running || t.PID <= 0 {
 		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
 	}
-	err := proc.SignalGroup(monitor.TaskIdentity(t), t.PGID, sig)
+	err = proc.SignalGroup(monitor.TaskIdentity(t), t.PGID, sig)
 	if errors.Is(err, proc.ErrGone) || errors.Is(err, proc.ErrReused) {
 		e.Reconcile(ctx, t)
 		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
 	}
 	return err
+}
+
+// startWait bounds how long a signal waits for a task that is still being
+// started (its row exists, its pid is not recorded yet): its launcher
+// returns only once it is, so this is a matter of milliseconds.
+const startWait = 10 * time.Second
+
+// current reads the task's row afresh, in its true state, waiting while
+// the task is being started: the caller's copy may be older than the pid.
+func (e *Engine) current(ctx context.Context, id string) (task.Task, error) {
+	deadline := time.Now().Add(startWait)
+	for {
+		t, err := e.Store.Get(ctx, id)
+		if err != nil {
+			return t, err
+		}
+		t = e.Reconcile(ctx, t)
+		if t.Status != task.Running || t.PID > 0 || time.Now().After(deadline) {
+			return t, nil
+		}
+		select {
+		case <-ctx.Done():
+			return t, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 // killWait bounds the wait for a task's end to be recorded after SIGKILL,
@@ -258,3 +287,22 @@ func (e *Engine) Remove(ctx context.Context, t task.Task) error {
 // Environ is the process environment as a list, for callers building a
 // task's environment from their own.
 func Environ() []string { return os.Environ() }
+
+// Restart stops t if it runs (as Stop, with grace) and runs its command
+// again with the same working directory, environment and name, as a new
+// task.
+func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, policy logs.Policy) (task.Task, error) {
+	if t.Status == task.Running {
+		if _, err := e.Stop(ctx, t, grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
+			return task.Task{}, err
+		}
+	}
+	if t.Env == nil {
+		full, err := e.Store.Get(ctx, t.ID)
+		if err != nil {
+			return task.Task{}, err
+		}
+		t.Env = full.Env
+	}
+	return e.Run(ctx, RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy})
+}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -56,6 +57,9 @@ const (
 type Store struct {
 	db   *sql.DB
 	path string
+
+	versionMu   sync.Mutex
+	versionConn *sql.Conn
 }
 
 // Open opens (creating with mode 0600 if needed) the database at path and
@@ -77,7 +81,14 @@ func Open(path string) (*Store, error) {
 }
 
 // Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.versionMu.Lock()
+	if s.versionConn != nil {
+		s.versionConn.Close()
+	}
+	s.versionMu.Unlock()
+	return s.db.Close()
+}
 
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
@@ -257,4 +268,25 @@ func (s *Store) classify(doing string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// DataVersion returns a number that changes whenever another connection
+// commits to the database: a cheap way for a viewer to know whether
+// anything changed before reading the tasks again. It uses one pinned
+// connection, as PRAGMA data_version only means something per connection.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	s.versionMu.Lock()
+	defer s.versionMu.Unlock()
+	if s.versionConn == nil {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return 0, s.classify("reading database", err)
+		}
+		s.versionConn = c
+	}
+	var v int64
+	err := retryBusy(ctx, func() error {
+		return s.versionConn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+	})
+	return v, s.classify("reading database", err)
 }

@@ -262,3 +262,24 @@ func TestConcurrentFirstOpen(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestDataVersionChangesWhenAnotherConnectionWrites(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	v1, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.DataVersion(ctx); v != v1 {
+		t.Fatalf("changed with no write: %d then %d", v1, v)
+	}
+	other, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.Reserve(ctx, newTask("dddddddd-0000-4000-8000-000000000000", "", time.Now()), never)
+	if v, _ := s.DataVersion(ctx); v == v1 {
+		t.Fatal("unchanged after another connection wrote")
+	}
+}

@@ -15,6 +15,7 @@ func commands() []*cli.Command {
 		restartCommand(),
 		rmCommand(),
 		cleanupCommand(),
+		uiCommand(),
 		completionCommand(),
 		completeCommand(),
 	}

@@ -5,9 +5,6 @@ import (
 	"errors"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 func restartCommand() *cli.Command {
@@ -41,21 +38,14 @@ func restart(c *cli.Context) error {
 	if err != nil {
 		return failed("restart", err)
 	}
-	if t.Status == task.Running {
-		if _, err := e.Stop(ctx, t, grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
-			if errors.Is(err, context.Canceled) {
-				return errInterrupted
-			}
-			return failed("restart", err)
-		}
-	}
 	policy, err := logPolicy(c)
 	if err != nil {
 		return err
 	}
-	fresh, err := e.Run(context.Background(), engine.RunOptions{
-		Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy,
-	})
+	fresh, err := e.Restart(ctx, t, grace, policy)
+	if errors.Is(err, context.Canceled) {
+		return errInterrupted
+	}
 	if err != nil {
 		return failed("restart", err)
 	}

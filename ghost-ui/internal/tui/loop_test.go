@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+// onUI runs f on the event goroutine and waits for it.
+func onUI(t *testing.T, u *UI, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	u.app.QueueUpdate(func() { f(); close(done) })
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event loop did not answer")
+	}
+}
+
+// eventually polls cond on the event goroutine until it holds or the
+// deadline passes: keys and updates travel on different channels, so no
+// single round trip is a barrier.
+func eventually(t *testing.T, u *UI, what string, cond func() bool) {
+	t.Helper()
+	defer func() {
+		if t.Failed() {
+			onUI(t, u, func() { t.Logf("status line: %q; tasks: %v", u.message, statuses(u.tasks)) })
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var ok bool
+		onUI(t, u, func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The real event loop on a simulation screen: a task started elsewhere
+// shows up without a key press, its output streams into the log pane,
+// and keys stop it and quit.
+func TestEventLoopLiveUpdatesAndKeys(t *testing.T) {
+	u, screen := newTestUI(t)
+	u.Start()
+	defer u.Close()
+	ran := make(chan error, 1)
+	go func() { ran <- u.app.Run() }()
+
+	wd, _ := os.Getwd()
+	started, err := u.eng.Run(context.Background(), engine.RunOptions{
+		Name: "live", Command: []string{"sh", "-c", "echo hello from live; exec sleep 300"},
+		Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.eng.Stop(context.Background(), started, 0)
+
+	eventually(t, u, "the new task is listed", func() bool {
+		return len(u.tasks) == len(fixtures)+1 && u.tasks[0].ID == started.ID
+	})
+	screen.InjectKey(tcell.KeyRune, 'g', tcell.ModNone)
+	eventually(t, u, "the log pane shows its output", func() bool {
+		return u.selectedID == started.ID && strings.Contains(u.logView.GetText(true), "hello from live")
+	})
+	screen.InjectKey(tcell.KeyRune, 's', tcell.ModNone)
+	eventually(t, u, "stop asks", func() bool { return u.confirm != nil })
+	screen.InjectKey(tcell.KeyRune, 'y', tcell.ModNone)
+	eventually(t, u, "the task is shown killed", func() bool {
+		tk := u.selectedTask()
+		return tk != nil && tk.ID == started.ID && tk.Status == task.Killed
+	})
+	screen.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
+	select {
+	case err := <-ran:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("q did not quit")
+	}
+}
+
+// Resizing redraws at the new size without losing the selection.
+func TestEventLoopResize(t *testing.T) {
+	u, screen := newTestUI(t)
+	ran := make(chan error, 1)
+	go func() { ran <- u.app.Run() }()
+	screen.InjectKey(tcell.KeyRune, 'j', tcell.ModNone)
+	eventually(t, u, "j moved the selection", func() bool { return u.selectedID == fixtures[2].id })
+	screen.SetSize(120, 40)
+	screen.PostEvent(tcell.NewEventResize(120, 40))
+	eventually(t, u, "the screen is redrawn at 120x40", func() bool {
+		_, w, h := screen.GetContents()
+		x, _, width, _ := u.table.GetRect()
+		return w == 120 && h == 40 && x == 0 && width == 120
+	})
+	onUI(t, u, func() {
+		if u.selectedID != fixtures[2].id {
+			t.Errorf("selection lost on resize: %s", u.selectedID)
+		}
+	})
+	u.app.Stop()
+	<-ran
+}
+
+func statuses(ts []task.Task) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.ShortID()+":"+string(t.Status))
+	}
+	return out
+}

@@ -1,0 +1,350 @@
+package tui
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestMain lets this test binary serve as a task's monitor when the UI
+// (restart) or a test launches a task, as the ghost-ui binary does.
+func TestMain(m *testing.M) {
+	if monitor.IsMonitor() {
+		os.Exit(monitor.Main())
+	}
+	time.Local = time.UTC // golden files show times of day
+	os.Exit(m.Run())
+}
+
+var base = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+
+// fixture is a task written straight into the store, with a log: a fixed
+// history for golden renders.
+type fixture struct {
+	id, name string
+	command  []string
+	end      task.End
+	started  time.Duration // after base
+	log      string
+}
+
+func code(n int) *int { return &n }
+
+var fixtures = []fixture{
+	{"11111111-aaaa-4aaa-8aaa-000000000001", "build", []string{"make", "all"},
+		task.End{Status: task.Exited, ExitCode: code(0)}, 0, "compiling\nlinking\ndone\n"},
+	{"22222222-bbbb-4bbb-8bbb-000000000002", "tests", []string{"go", "test", "./..."},
+		task.End{Status: task.Exited, ExitCode: code(1)}, time.Minute, "FAIL\texample.com/x\t0.1s\n"},
+	{"33333333-cccc-4ccc-8ccc-000000000003", "web", []string{"python3", "-m", "http.server"},
+		task.End{Status: task.Killed, Signal: "SIGTERM"}, 2 * time.Minute, "Serving HTTP on 0.0.0.0 port 8000\n"},
+	{"44444444-dddd-4ddd-8ddd-000000000004", "evil[red]\x1b[2J", []string{"printf", "\x1b]0;pwned\x07"},
+		task.End{Status: task.Unknown}, 3 * time.Minute, "\x1b[31mred text\x1b[0m\rprogress 50%\rprogress 100%\n[yellow]not a tag\n"},
+}
+
+// newTestUI opens a data directory holding the fixtures and builds the UI
+// on an 80x24 simulation screen, not started (no background work).
+func newTestUI(t *testing.T) (*UI, tcell.SimulationScreen) {
+	t.Helper()
+	eng, err := engine.OpenDir(filepath.Join(t.TempDir(), "ghost"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	ctx := context.Background()
+	for _, f := range fixtures {
+		tk := task.Task{ID: f.id, Name: f.name, Command: f.command, Cwd: "/srv", StartedAt: base.Add(f.started),
+			LogPath: "/data/logs/" + f.id + ".log", Env: map[string]string{"HOME": "/root", "API_TOKEN": "hunter2"}}
+		if err := eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
+			t.Fatal(err)
+		}
+		end := f.end
+		if end.Status != task.Unknown {
+			end.FinishedAt = base.Add(f.started + 90*time.Second)
+		}
+		if _, err := eng.Store.Finish(ctx, f.id, end); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(logs.Path(eng.Dir.LogDir(), f.id), []byte(f.log), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	screen := tcell.NewSimulationScreen("UTF-8")
+	if err := screen.Init(); err != nil {
+		t.Fatal(err)
+	}
+	screen.SetSize(80, 24)
+	app := tview.NewApplication().SetScreen(screen)
+	u := New(app, eng)
+	u.now = func() time.Time { return base.Add(time.Hour) }
+	u.render()
+	return u, screen
+}
+
+// draw renders the UI and returns the screen as text.
+func draw(u *UI, screen tcell.SimulationScreen) string {
+	w, h := screen.Size()
+	screen.Clear()
+	u.pages.SetRect(0, 0, w, h)
+	u.pages.Draw(screen)
+	screen.Show()
+	return screenText(screen)
+}
+
+func screenText(screen tcell.SimulationScreen) string {
+	cells, w, h := screen.GetContents()
+	var b strings.Builder
+	for y := range h {
+		var line strings.Builder
+		for x := 0; x < w; x++ {
+			c := cells[y*w+x]
+			if len(c.Runes) == 0 {
+				continue // the second cell of a wide rune
+			}
+			line.WriteString(string(c.Runes))
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("screen differs from %s:\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+func key(k tcell.Key) *tcell.EventKey { return tcell.NewEventKey(k, 0, tcell.ModNone) }
+func runeKey(r rune) *tcell.EventKey  { return tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone) }
+
+func press(u *UI, keys ...*tcell.EventKey) {
+	for _, k := range keys {
+		if ev := u.handleKey(k); ev != nil {
+			// Not used by the capture: the focused widget would get it.
+			if h := u.app.GetFocus().InputHandler(); h != nil {
+				h(ev, func(p tview.Primitive) { u.app.SetFocus(p) })
+			}
+		}
+	}
+}
+
+func TestGoldenMainScreen(t *testing.T) {
+	u, screen := newTestUI(t)
+	golden(t, "main", draw(u, screen))
+}
+
+func TestGoldenEvilTaskIsShownEscaped(t *testing.T) {
+	u, screen := newTestUI(t)
+	press(u, runeKey('g')) // the newest: the evil one
+	out := draw(u, screen)
+	golden(t, "evil", out)
+	if !strings.Contains(out, `evil[red]\x1b[2J`) || !strings.Contains(out, "[yellow]not a tag") {
+		t.Errorf("untrusted text was not shown literally:\n%s", out)
+	}
+}
+
+func TestGoldenDetails(t *testing.T) {
+	u, screen := newTestUI(t)
+	press(u, runeKey('G'), key(tcell.KeyEnter))
+	out := draw(u, screen)
+	golden(t, "details", out)
+	if strings.Contains(out, "hunter2") {
+		t.Error("a secret-looking variable was shown")
+	}
+}
+
+func TestGoldenHelp(t *testing.T) {
+	u, screen := newTestUI(t)
+	press(u, runeKey('?'))
+	golden(t, "help", draw(u, screen))
+}
+
+func TestKeysMoveTheSelectionAndTheLogFollows(t *testing.T) {
+	u, _ := newTestUI(t)
+	if u.selectedID != fixtures[3].id {
+		t.Fatalf("initial selection %s, want the newest", u.selectedID)
+	}
+	press(u, runeKey('j'))
+	if u.selectedID != fixtures[2].id || u.log.id != fixtures[2].id {
+		t.Errorf("after j: selected %s, log of %s", u.selectedID, u.log.id)
+	}
+	press(u, key(tcell.KeyDown), key(tcell.KeyDown), key(tcell.KeyDown))
+	if u.selectedID != fixtures[0].id {
+		t.Errorf("Down past the end: %s", u.selectedID)
+	}
+	if got := u.log.text(); got != "compiling\nlinking\ndone" {
+		t.Errorf("log pane %q", got)
+	}
+	press(u, runeKey('k'))
+	if u.selectedID != fixtures[1].id {
+		t.Errorf("after k: %s", u.selectedID)
+	}
+	press(u, runeKey('g'))
+	if u.selectedID != fixtures[3].id {
+		t.Errorf("after g: %s", u.selectedID)
+	}
+}
+
+func TestSelectionStaysOnTheSameTaskWhenTheListChanges(t *testing.T) {
+	u, _ := newTestUI(t)
+	press(u, runeKey('G')) // the oldest
+	ctx := context.Background()
+	newer := task.Task{ID: "55555555-eeee-4eee-8eee-000000000005", Command: []string{"true"}, StartedAt: base.Add(time.Hour)}
+	u.eng.Store.Reserve(ctx, newer, func(task.Task) bool { return false })
+	u.eng.Store.Finish(ctx, newer.ID, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(time.Hour)})
+	u.reload()
+	if u.selectedID != fixtures[0].id {
+		t.Fatalf("selection moved to %s", u.selectedID)
+	}
+	if row, _ := u.table.GetSelection(); row != len(fixtures)+1 {
+		t.Errorf("selected row %d, want %d", row, len(fixtures)+1)
+	}
+}
+
+func TestStateFilterAndTextFilter(t *testing.T) {
+	u, _ := newTestUI(t)
+	press(u, runeKey('a'))
+	if u.states != runningOnly || len(u.shown) != 0 {
+		t.Errorf("running only: %v, %d shown", u.states, len(u.shown))
+	}
+	press(u, runeKey('a'))
+	if u.states != finishedOnly || len(u.shown) != 4 {
+		t.Errorf("finished: %v, %d shown", u.states, len(u.shown))
+	}
+	press(u, runeKey('a'), runeKey('/'))
+	if !u.filtering || u.app.GetFocus() != u.filter {
+		t.Fatal("/ did not open the filter")
+	}
+	press(u, runeKey('t'), runeKey('e'), runeKey('s'))
+	if len(u.shown) != 1 || u.shown[0].ID != fixtures[1].id {
+		t.Errorf("filter %q shows %d tasks", u.filterText, len(u.shown))
+	}
+	press(u, key(tcell.KeyEnter))
+	if u.filtering || u.filterText != "tes" {
+		t.Errorf("Enter: filtering %v, text %q", u.filtering, u.filterText)
+	}
+	press(u, runeKey('/'), key(tcell.KeyEscape))
+	if u.filterText != "" || len(u.shown) != 4 {
+		t.Errorf("Esc did not clear the filter: %q", u.filterText)
+	}
+}
+
+func TestDetailsAndHelpCloseWithEsc(t *testing.T) {
+	u, _ := newTestUI(t)
+	for _, open := range []*tcell.EventKey{key(tcell.KeyEnter), runeKey('?')} {
+		press(u, open)
+		if name, _ := u.pages.GetFrontPage(); name == "main" {
+			t.Fatalf("%v opened nothing", open.Name())
+		}
+		press(u, key(tcell.KeyEscape))
+		if name, _ := u.pages.GetFrontPage(); name != "main" {
+			t.Errorf("Esc left %s open", name)
+		}
+	}
+}
+
+func TestStopOnAFinishedTaskIsAnErrorOnTheStatusLine(t *testing.T) {
+	u, screen := newTestUI(t)
+	press(u, runeKey('s'))
+	if u.confirm != nil || !u.isError || !strings.Contains(u.message, "is not running") {
+		t.Errorf("confirm %v, message %q", u.confirm, u.message)
+	}
+	if out := draw(u, screen); !strings.Contains(out, "44444444 is not running") {
+		t.Errorf("no error on screen:\n%s", out)
+	}
+}
+
+func TestRemoveAsksThenDeletesTaskAndLog(t *testing.T) {
+	u, _ := newTestUI(t)
+	id := u.selectedID
+	press(u, runeKey('d'))
+	if u.confirm == nil {
+		t.Fatal("d did not ask")
+	}
+	press(u, runeKey('n'))
+	if _, err := u.eng.Store.Get(context.Background(), id); err != nil {
+		t.Fatal("n removed the task")
+	}
+	press(u, runeKey('d'), runeKey('y'))
+	if _, err := u.eng.Store.Get(context.Background(), id); err == nil {
+		t.Fatal("y did not remove the task")
+	}
+	if _, err := os.Stat(logs.Path(u.eng.Dir.LogDir(), id)); err == nil {
+		t.Error("the log is still there")
+	}
+	if u.selectedID == id || len(u.shown) != 3 {
+		t.Errorf("selection %s, %d shown", u.selectedID, len(u.shown))
+	}
+}
+
+func TestTabMovesFocusBetweenTableAndLog(t *testing.T) {
+	u, _ := newTestUI(t)
+	press(u, key(tcell.KeyTab))
+	if u.app.GetFocus() != u.logView {
+		t.Error("Tab did not focus the log")
+	}
+	press(u, runeKey('h'))
+	if u.app.GetFocus() != u.table {
+		t.Error("h did not focus the table")
+	}
+	press(u, runeKey('f'))
+	if u.following {
+		t.Error("f did not pause following")
+	}
+}
+
+func TestDisplayLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                         "plain",
+		"\x1b[1;31mbold red\x1b[0m":     "bold red",
+		"a\rb\rfinal":                   "final",
+		"tab\there":                     "tab    here",
+		"\x1b]0;title\x07after":         "after",
+		"bell\x07 nul\x00":              `bell\x07 nul\x00`,
+		"windows line\r":                "windows line",
+		"bidi \u202eevil":               `bidi \u202eevil`,
+		fmt.Sprintf("%c[2Jclear", 0x1b): "clear",
+	} {
+		if got := displayLine(in); got != want {
+			t.Errorf("displayLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMaskEnv(t *testing.T) {
+	for k, masked := range map[string]bool{
+		"API_TOKEN": true, "AWS_SECRET_ACCESS_KEY": true, "DB_PASSWORD": true, "github_token": true, "SSH_AUTH_SOCK": true,
+		"HOME": false, "PATH": false, "LANG": false,
+	} {
+		if got := maskEnv(k, "v") == maskedValue; got != masked {
+			t.Errorf("maskEnv(%s) masked=%v, want %v", k, got, masked)
+		}
+	}
+}
