@@ -37,7 +37,7 @@ bin/ghost-ui: FORCE
 test: ## run every module's tests with the race detector
 	@set -e; for m in $(MODULES); do \
 		echo "== $$m"; \
-		(cd $$m && $(GO) test -race -count=1 ./...); \
+		(cd $$m && $(GO) test -race -count=1 -timeout 30m ./...); \
 	done
 
 bench: ## measure follow latency and launch time (medians) with the real binary

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,7 +65,9 @@ func Start(spec Spec) (Started, error) {
 		return Started{}, fmt.Errorf("starting monitor: %w", err)
 	}
 	go func() {
-		json.NewEncoder(specW).Encode(spec)
+		// gob, not JSON: it keeps strings byte for byte, invalid UTF-8
+		// included, and a command is bytes, not text.
+		gob.NewEncoder(specW).Encode(spec)
 		specW.Close()
 	}()
 	b, err := io.ReadAll(statusR)

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ func Main() int {
 	specFile := os.NewFile(3, "spec")
 	statusFile := os.NewFile(4, "status")
 	var spec Spec
-	err := json.NewDecoder(specFile).Decode(&spec)
+	err := gob.NewDecoder(specFile).Decode(&spec)
 	specFile.Close()
 	if err != nil {
 		sendReport(statusFile, errorReport(fmt.Errorf("reading task spec: %w", err)))

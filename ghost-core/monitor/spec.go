@@ -14,8 +14,8 @@ import (
 )
 
 // Spec is everything a monitor needs to start a task. The launcher sends it
-// over a pipe rather than argv or the environment, which a large command or
-// environment could overflow.
+// over a pipe (as gob) rather than argv or the environment, which a large
+// command or environment could overflow.
 type Spec struct {
 	ID      string      `json:"id"`
 	DataDir string      `json:"data_dir"`

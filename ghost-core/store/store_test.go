@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -282,4 +285,45 @@ func TestDataVersionChangesWhenAnotherConnectionWrites(t *testing.T) {
 	if v, _ := s.DataVersion(ctx); v == v1 {
 		t.Fatal("unchanged after another connection wrote")
 	}
+}
+
+// Commands and environments are bytes: invalid UTF-8 survives the trip.
+func TestCommandBytesSurvive(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	tk := newTask("eeeeeeee-0000-4000-8000-000000000000", "", time.Now())
+	tk.Command = []string{"printf", "\xff\xfe bad", "ok ✓", ""}
+	tk.Env = map[string]string{"RAW": "\x80x", "OK": "fine"}
+	if err := s.Reserve(ctx, tk, never); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(ctx, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Command, tk.Command) || got.Env["RAW"] != "\x80x" || got.Env["OK"] != "fine" {
+		t.Errorf("got %q %q", got.Command, got.Env)
+	}
+	var raw string
+	s.db.QueryRow(`SELECT command FROM tasks WHERE id = ?`, tk.ID).Scan(&raw)
+	if !strings.HasPrefix(raw, `["printf",{"base64":`) {
+		t.Errorf("stored as %s", raw)
+	}
+}
+
+func FuzzDecodeList(f *testing.F) {
+	f.Add(`["a","b"]`)
+	f.Add(`[{"base64":"/w=="}]`)
+	f.Add(`[1]`)
+	f.Add(`{"base64":1}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		list := decodeList(s)
+		if list == nil {
+			return
+		}
+		b, _ := json.Marshal(encodeList(list))
+		if again := decodeList(string(b)); !slices.Equal(again, list) {
+			t.Fatalf("round trip of %q: %q then %q", s, list, again)
+		}
+	})
 }

@@ -27,11 +27,11 @@ func isTaskError(err error) bool {
 // that task's process still lives; the check and the insert are one
 // transaction, so two launches cannot both take a name.
 func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.Task) bool) error {
-	cmd, err := json.Marshal(t.Command)
+	cmd, err := json.Marshal(encodeList(t.Command))
 	if err != nil {
 		return fmt.Errorf("encoding command: %w", err)
 	}
-	env, err := json.Marshal(t.Env)
+	env, err := json.Marshal(encodeMap(t.Env))
 	if err != nil {
 		return fmt.Errorf("encoding environment: %w", err)
 	}
@@ -257,15 +257,13 @@ func scanTask(sc scanner, withEnv bool) (task.Task, error) {
 	}
 	t.ProcStart = uint64(procStart)
 	t.MonitorStart = uint64(monStart)
-	if err := json.Unmarshal([]byte(command), &t.Command); err != nil {
+	if t.Command = decodeList(command); t.Command == nil {
 		// A row written by hand may hold a plain string; show it as one word
 		// rather than failing the whole listing.
 		t.Command = []string{command}
 	}
 	if withEnv && env.Valid && env.String != "" {
-		if err := json.Unmarshal([]byte(env.String), &t.Env); err != nil {
-			t.Env = nil
-		}
+		t.Env = decodeMap(env.String)
 	}
 	return t, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // Version and Commit are set at build time with -ldflags -X.
@@ -116,6 +117,24 @@ func openEngine() (*engine.Engine, error) {
 		return nil, failed("opening data directory", err)
 	}
 	return e, nil
+}
+
+// openTask opens the data directory and resolves the command's one TASK
+// argument; the caller closes the engine.
+func openTask(ctx context.Context, c *cli.Context) (*engine.Engine, task.Task, error) {
+	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
+		return nil, task.Task{}, err
+	}
+	e, err := openEngine()
+	if err != nil {
+		return nil, task.Task{}, err
+	}
+	t, err := e.Find(ctx, c.Args().First())
+	if err != nil {
+		e.Close()
+		return nil, task.Task{}, failed(c.Command.Name, err)
+	}
+	return e, t, nil
 }
 
 // interruptible returns a context that ends on Ctrl-C or SIGTERM.

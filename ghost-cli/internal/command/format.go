@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ghostproject/ghost/ghost-core/printable"
-	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // table writes rows in columns sized by display width. The last column is
@@ -55,20 +54,6 @@ func termWidth(w io.Writer) int {
 	return 160
 }
 
-// exitCell is what the EXIT column shows: the code, the signal, or why
-// there is neither.
-func exitCell(t task.Task) string {
-	switch {
-	case t.Status == task.Exited && t.ExitCode != nil:
-		return strconv.Itoa(*t.ExitCode)
-	case t.Status == task.Killed:
-		return t.Signal
-	case t.Status == task.Unknown:
-		return "?"
-	}
-	return "-"
-}
-
 // startedCell shows the time of day for today's tasks, the date otherwise.
 func startedCell(t time.Time, now time.Time) string {
 	t = t.Local()
@@ -76,19 +61,6 @@ func startedCell(t time.Time, now time.Time) string {
 		return t.Format("15:04:05")
 	}
 	return t.Format("2006-01-02 15:04")
-}
-
-// duration shows a run time at the precision people read it at.
-func duration(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
 func orDash(s string) string {

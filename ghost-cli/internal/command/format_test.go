@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -29,15 +28,5 @@ func TestTableSizesColumnsByDisplayWidth(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "\x1b") {
 		t.Error("raw escape in table")
-	}
-}
-
-func TestDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		5 * time.Second: "5s", 65 * time.Second: "1m05s", 3725 * time.Second: "1h02m", 50 * time.Hour: "2d02h",
-	} {
-		if got := duration(d); got != want {
-			t.Errorf("duration(%v) = %q, want %q", d, got, want)
-		}
 	}
 }

@@ -21,22 +21,15 @@ func killCommand() *cli.Command {
 }
 
 func kill(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
-		return err
-	}
 	sig, err := proc.ParseSignal(c.String("signal"))
 	if err != nil {
 		return usageError("kill", "invalid --signal %w", err)
 	}
-	e, err := openEngine()
+	ctx := context.Background()
+	e, t, err := openTask(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	ctx := context.Background()
-	t, err := e.Find(ctx, c.Args().First())
-	if err != nil {
-		return failed("kill", err)
-	}
 	return failed("kill", e.Signal(ctx, t, sig))
 }

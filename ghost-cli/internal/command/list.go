@@ -60,8 +60,8 @@ func list(c *cli.Context) error {
 	rows := make([][]string, 0, len(tasks))
 	for _, t := range tasks {
 		rows = append(rows, []string{
-			t.ShortID(), orDash(t.Name), string(t.Status), exitCell(t), pidCell(t.PID),
-			startedCell(t.StartedAt, now), duration(t.Runtime(now)), printable.Quote(t.Command),
+			t.ShortID(), orDash(t.Name), string(t.Status), t.ExitText(), pidCell(t.PID),
+			startedCell(t.StartedAt, now), task.FormatRuntime(t.Runtime(now)), printable.Quote(t.Command),
 		})
 	}
 	table(c.App.Writer, []string{"ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND"}, rows, termWidth(c.App.Writer))

@@ -3,10 +3,13 @@ package command
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/printable"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 func logCommand() *cli.Command {
@@ -24,27 +27,24 @@ func logCommand() *cli.Command {
 }
 
 func logAction(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
-		return err
-	}
 	tail := c.Int("tail")
 	if c.IsSet("tail") && tail < 0 {
 		return usageError("log", "invalid --tail %d: want 0 or more lines", tail)
 	}
-	e, err := openEngine()
+	ctx, stop := interruptible(context.Background())
+	defer stop()
+	e, t, err := openTask(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	ctx, stop := interruptible(context.Background())
-	defer stop()
-	t, err := e.Find(ctx, c.Args().First())
-	if err != nil {
-		return failed("log", err)
-	}
 	dir := e.Dir.LogDir()
 	if !c.Bool("follow") {
-		return failed("log", logs.Copy(c.App.Writer, dir, t.ID, tail))
+		if err := logs.Copy(c.App.Writer, dir, t.ID, tail); err != nil {
+			return failed("log", err)
+		}
+		warnLost(c, t)
+		return nil
 	}
 	w := e.Watch()
 	defer w.Close()
@@ -52,5 +52,19 @@ func logAction(c *cli.Context) error {
 	if errors.Is(err, context.Canceled) {
 		return errInterrupted
 	}
-	return failed("log", err)
+	if err != nil {
+		return failed("log", err)
+	}
+	if t, err := e.Find(ctx, t.ID); err == nil {
+		warnLost(c, t)
+	}
+	return nil
+}
+
+// warnLost says on stderr, after the output, that the log is incomplete:
+// the monitor could not write all of it (a full disk).
+func warnLost(c *cli.Context, t task.Task) {
+	if t.LogError != "" {
+		fmt.Fprintf(c.App.ErrWriter, "ghost: log: warning: %s\n", printable.String(t.LogError))
+	}
 }

@@ -20,24 +20,17 @@ func restartCommand() *cli.Command {
 }
 
 func restart(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
-		return err
-	}
 	grace, err := parseDuration(c.String("timeout"))
 	if err != nil {
 		return usageError("restart", "invalid --timeout %w", err)
 	}
-	e, err := openEngine()
+	ctx, cancel := interruptible(context.Background())
+	defer cancel()
+	e, t, err := openTask(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	t, err := e.Find(ctx, c.Args().First())
-	if err != nil {
-		return failed("restart", err)
-	}
 	policy, err := logPolicy(c)
 	if err != nil {
 		return err

@@ -23,24 +23,17 @@ func stopCommand() *cli.Command {
 }
 
 func stop(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
-		return err
-	}
 	grace, err := parseDuration(c.String("timeout"))
 	if err != nil {
 		return usageError("stop", "invalid --timeout %w", err)
 	}
-	e, err := openEngine()
+	ctx, cancel := interruptible(context.Background())
+	defer cancel()
+	e, t, err := openTask(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	t, err := e.Find(ctx, c.Args().First())
-	if err != nil {
-		return failed("stop", err)
-	}
 	if _, err := e.Stop(ctx, t, grace); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return errInterrupted

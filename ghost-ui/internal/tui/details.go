@@ -40,32 +40,8 @@ func (u *UI) showDetails() {
 
 func detailsText(t task.Task, now time.Time) string {
 	var b strings.Builder
-	line := func(k, v string) {
-		fmt.Fprintf(&b, "[::b]%-10s[::-] %s\n", k, tview.Escape(safe(v)))
-	}
-	line("id", t.ID)
-	line("name", orDash(t.Name))
-	line("status", string(t.Status))
-	switch t.Status {
-	case task.Exited:
-		line("exit code", exitText(t))
-	case task.Killed:
-		line("signal", t.Signal)
-	case task.Unknown:
-		line("exit code", "unknown: the process ended unobserved")
-	}
-	line("pid", pidText(t.PID))
-	line("pgid", pidText(t.PGID))
-	fmt.Fprintf(&b, "[::b]%-10s[::-] %s\n", "command", tview.Escape(printable.Quote(t.Command)))
-	line("cwd", t.Cwd)
-	line("started", t.StartedAt.Local().Format(time.RFC3339))
-	if !t.FinishedAt.IsZero() {
-		line("finished", t.FinishedAt.Local().Format(time.RFC3339))
-	}
-	line("runtime", runtimeText(t.Runtime(now)))
-	line("log", t.LogPath)
-	if t.LogError != "" {
-		line("warning", t.LogError)
+	for _, f := range t.Describe(now, printable.Quote) {
+		fmt.Fprintf(&b, "[::b]%-10s[::-] %s\n", f.Label, tview.Escape(safe(f.Value)))
 	}
 	fmt.Fprintf(&b, "\n[::b]environment[::-] (%d variables; secret-looking values masked)\n", len(t.Env))
 	keys := make([]string, 0, len(t.Env))

@@ -27,8 +27,8 @@ func (u *UI) renderTable() {
 	for r, t := range u.shown {
 		row := r + 1
 		cells := []string{
-			t.ShortID(), orDash(t.Name), string(t.Status), exitText(t), pidText(t.PID),
-			startedText(t.StartedAt, now), runtimeText(t.Runtime(now)), printable.Quote(t.Command),
+			t.ShortID(), orDash(t.Name), string(t.Status), t.ExitText(), pidText(t.PID),
+			startedText(t.StartedAt, now), task.FormatRuntime(t.Runtime(now)), printable.Quote(t.Command),
 		}
 		for i, text := range cells {
 			// Cells read colour tags, so untrusted text is escaped twice:
@@ -97,18 +97,6 @@ func stateColor(t task.Task) tcell.Color {
 	return tcell.ColorYellow
 }
 
-func exitText(t task.Task) string {
-	switch {
-	case t.Status == task.Exited && t.ExitCode != nil:
-		return strconv.Itoa(*t.ExitCode)
-	case t.Status == task.Killed:
-		return t.Signal
-	case t.Status == task.Unknown:
-		return "?"
-	}
-	return "-"
-}
-
 func pidText(pid int) string {
 	if pid <= 0 {
 		return "-"
@@ -129,23 +117,4 @@ func startedText(t, now time.Time) string {
 		return t.Format("15:04:05")
 	}
 	return t.Format("01-02 15:04")
-}
-
-func runtimeText(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return strconv.Itoa(int(d.Seconds())) + "s"
-	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + "m" + pad2(int(d.Seconds())%60) + "s"
-	case d < 24*time.Hour:
-		return strconv.Itoa(int(d.Hours())) + "h" + pad2(int(d.Minutes())%60) + "m"
-	}
-	return strconv.Itoa(int(d.Hours())/24) + "d" + pad2(int(d.Hours())%24) + "h"
-}
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }

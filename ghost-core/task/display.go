@@ -1,0 +1,89 @@
+package task
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// ExitText is how the task ended in a few characters, as tables show it:
+// the exit code, the signal, "?" for an end nobody saw, "-" while running.
+func (t Task) ExitText() string {
+	switch {
+	case t.Status == Exited && t.ExitCode != nil:
+		return strconv.Itoa(*t.ExitCode)
+	case t.Status == Killed:
+		return t.Signal
+	case t.Status == Unknown:
+		return "?"
+	}
+	return "-"
+}
+
+// FormatRuntime shows a run time at the precision people read it at:
+// 42s, 3m05s, 2h07m, 4d03h.
+func FormatRuntime(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// Field is one labelled line of a task's description.
+type Field struct {
+	Label, Value string
+}
+
+// Describe lists every field of a task for people, in the order both the
+// CLI's status and ghost-ui's details show them. Values are raw: the
+// caller makes them safe for its terminal.
+func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	pid := func(p int) string {
+		if p <= 0 {
+			return "-"
+		}
+		return strconv.Itoa(p)
+	}
+	f := []Field{{"id", t.ID}, {"name", dash(t.Name)}, {"status", string(t.Status)}}
+	switch t.Status {
+	case Exited:
+		f = append(f, Field{"exit code", t.ExitText()})
+	case Killed:
+		f = append(f, Field{"signal", t.Signal})
+	case Unknown:
+		f = append(f, Field{"exit code", "unknown (the process ended unobserved: a reboot, or its monitor was killed)"})
+	}
+	f = append(f,
+		Field{"pid", pid(t.PID)}, Field{"pgid", pid(t.PGID)},
+		Field{"command", quote(t.Command)}, Field{"cwd", t.Cwd},
+		Field{"started", t.StartedAt.Local().Format(time.RFC3339)})
+	if !t.FinishedAt.IsZero() {
+		f = append(f, Field{"finished", t.FinishedAt.Local().Format(time.RFC3339)})
+	}
+	f = append(f, Field{"runtime", FormatRuntime(t.Runtime(now))}, Field{"log", t.LogPath})
+	if len(t.Ports) > 0 {
+		var ps string
+		for i, p := range t.Ports {
+			if i > 0 {
+				ps += ", "
+			}
+			ps += p.String()
+		}
+		f = append(f, Field{"ports", ps})
+	}
+	if t.LogError != "" {
+		f = append(f, Field{"warning", t.LogError})
+	}
+	return f
+}
