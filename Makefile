@@ -40,8 +40,8 @@ test: ## run every module's tests with the race detector
 		(cd $$m && $(GO) test -race -count=1 -timeout 30m ./...); \
 	done
 
-bench: ## measure follow latency and launch time (medians) with the real binary
-	cd ghost-cli && $(GO) test -run '^$$' -bench . -benchtime 5x .
+bench: ## compare ghost with nq, tsp and setsid, measure follow latency, capture, memory, history; write docs/benchmarks.md
+	bash bench/run.sh
 
 lint: ## check formatting (gofmt) and run go vet in every module
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
