@@ -50,7 +50,7 @@ func Open(path string) (Dir, error) {
 		return Dir{}, fmt.Errorf("resolving data directory: %w", err)
 	}
 	d := Dir{Path: abs}
-	for _, p := range []string{abs, d.LogDir()} {
+	for _, p := range []string{abs, d.LogDir(), d.ExitDir()} {
 		if err := ensure(p); err != nil {
 			return Dir{}, err
 		}
@@ -61,8 +61,13 @@ func Open(path string) (Dir, error) {
 // DatabasePath is the path of the task database.
 func (d Dir) DatabasePath() string { return filepath.Join(d.Path, "tasks.db") }
 
-// LogDir is the directory holding every task's log files and exit records.
+// LogDir is the directory holding every task's log files.
 func (d Dir) LogDir() string { return filepath.Join(d.Path, "logs") }
+
+// ExitDir holds the monitors' exit records. It is apart from the logs so
+// that waiting for a task's end watches a quiet directory, not one that
+// changes with every line of output.
+func (d Dir) ExitDir() string { return filepath.Join(d.Path, "exits") }
 
 func ensure(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

@@ -7,7 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -119,18 +120,18 @@ func (e *Engine) Reconcile(ctx context.Context, t task.Task) task.Task {
 	if t.Status != task.Running {
 		return t
 	}
-	end, ok, _ := monitor.ReadRecord(e.Dir.LogDir(), t.ID)
+	end, ok, _ := monitor.ReadRecord(e.Dir.ExitDir(), t.ID)
 	if !ok {
 		if monitor.Alive(t) {
 			return t
 		}
 		// The monitor may have written its record and gone just now.
-		if end, ok, _ = monitor.ReadRecord(e.Dir.LogDir(), t.ID); !ok {
+		if end, ok, _ = monitor.ReadRecord(e.Dir.ExitDir(), t.ID); !ok {
 			end = task.End{Status: task.Unknown}
 		}
 	}
 	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && ok {
-		monitor.RemoveRecord(e.Dir.LogDir(), t.ID)
+		monitor.RemoveRecord(e.Dir.ExitDir(), t.ID)
 	}
 	if fresh, err := e.Store.Get(ctx, t.ID); err == nil && fresh.Status != task.Running {
 		return fresh
@@ -238,14 +239,19 @@ func (e *Engine) Ended(ctx context.Context, id string) func() bool {
 	}
 }
 
-// Watch wakes on every change in the log directory: output written, a
-// monitor's exit record appearing. The caller closes it.
-func (e *Engine) Watch() *watch.Watcher { return e.watch() }
+// WatchTask wakes on every change to task id's files: output written, its
+// log rotated, its monitor's exit record appearing. The caller closes it.
+func (e *Engine) WatchTask(id string) *watch.Watcher {
+	return watch.Matching(250*time.Millisecond, func(path string) bool {
+		return strings.HasPrefix(filepath.Base(path), id+".")
+	}, e.Dir.LogDir(), e.Dir.ExitDir())
+}
 
+// watch wakes when a monitor leaves an exit record: a task ended.
 func (e *Engine) watch() *watch.Watcher {
 	// The poll covers monitors that died without a word: their tasks are
 	// found ended only by looking.
-	return watch.Dirs(250*time.Millisecond, e.Dir.LogDir())
+	return watch.Dirs(250*time.Millisecond, e.Dir.ExitDir())
 }
 
 func (e *Engine) waitEnded(ctx context.Context, w *watch.Watcher, id string, timeout time.Duration) (task.Task, bool, error) {
@@ -277,16 +283,12 @@ func (e *Engine) Remove(ctx context.Context, t task.Task) error {
 	if err := e.Store.Delete(ctx, t.ID); err != nil {
 		return err
 	}
-	monitor.RemoveRecord(e.Dir.LogDir(), t.ID)
+	monitor.RemoveRecord(e.Dir.ExitDir(), t.ID)
 	if err := logs.Remove(e.Dir.LogDir(), t.ID); err != nil {
 		return fmt.Errorf("removing log: %w", err)
 	}
 	return nil
 }
-
-// Environ is the process environment as a list, for callers building a
-// task's environment from their own.
-func Environ() []string { return os.Environ() }
 
 // Restart stops t if it runs (as Stop, with grace) and runs its command
 // again with the same working directory, environment and name, as a new

@@ -46,7 +46,7 @@ const readyPoll = 100 * time.Millisecond
 
 // WaitReady blocks until t is ready, ends, or ctx ends.
 func (e *Engine) WaitReady(ctx context.Context, t task.Task, r Readiness) (task.Task, error) {
-	w := e.watch()
+	w := e.WatchTask(t.ID)
 	defer w.Close()
 	tick := time.NewTicker(readyPoll)
 	defer tick.Stop()

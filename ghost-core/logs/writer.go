@@ -41,7 +41,8 @@ func Create(dir, id string, p Policy) (*Writer, error) {
 }
 
 func (w *Writer) open() error {
-	f, err := os.OpenFile(Path(w.dir, w.id), os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND|syscall.O_NOFOLLOW, 0o600)
+	// Not O_APPEND: the monitor is the only writer.
+	f, err := os.OpenFile(Path(w.dir, w.id), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return fmt.Errorf("creating log: %w", err)
 	}
@@ -54,22 +55,32 @@ func (w *Writer) open() error {
 	return nil
 }
 
+// room makes sure a file is open with space left in it, rotating when the
+// current one is full, and returns that space.
+func (w *Writer) room() (int64, error) {
+	for {
+		if w.f == nil {
+			if err := w.open(); err != nil {
+				return 0, err
+			}
+		}
+		if room := w.policy.MaxSize - w.size; room > 0 {
+			return room, nil
+		}
+		if err := w.rotate(); err != nil {
+			return 0, err
+		}
+	}
+}
+
 // Write appends p, starting a new file whenever the current one would pass
 // the size limit, so no file ever does.
 func (w *Writer) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
-		if w.f == nil {
-			if err := w.open(); err != nil {
-				return written, err
-			}
-		}
-		room := w.policy.MaxSize - w.size
-		if room <= 0 {
-			if err := w.rotate(); err != nil {
-				return written, err
-			}
-			continue
+		room, err := w.room()
+		if err != nil {
+			return written, err
 		}
 		chunk := p
 		if int64(len(chunk)) > room {

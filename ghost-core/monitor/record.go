@@ -12,8 +12,8 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-// A record is the monitor's own note of how a task ended, written beside
-// the log before the database is updated. If the database cannot be
+// A record is the monitor's own note of how a task ended, written to the
+// exit directory before the database is updated. If the database cannot be
 // written (busy for too long, unwritable), readers fold the record in, so
 // an exit is never lost. It is removed once the database has it.
 type record struct {
@@ -25,12 +25,12 @@ type record struct {
 }
 
 // RecordPath is where the monitor of task id leaves its record.
-func RecordPath(logDir, id string) string { return filepath.Join(logDir, id+".exit") }
+func RecordPath(exitDir, id string) string { return filepath.Join(exitDir, id+".exit") }
 
 // ErrBadRecord reports an exit record that cannot be read as one.
 var ErrBadRecord = errors.New("malformed exit record")
 
-func writeRecord(logDir, id string, end task.End) error {
+func writeRecord(exitDir, id string, end task.End) error {
 	b, err := json.Marshal(record{
 		Status: end.Status, ExitCode: end.ExitCode, Signal: end.Signal,
 		FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError,
@@ -38,7 +38,7 @@ func writeRecord(logDir, id string, end task.End) error {
 	if err != nil {
 		return err
 	}
-	tmp := RecordPath(logDir, id) + ".tmp"
+	tmp := RecordPath(exitDir, id) + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing exit record: %w", err)
@@ -51,7 +51,7 @@ func writeRecord(logDir, id string, end task.End) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, RecordPath(logDir, id))
+		err = os.Rename(tmp, RecordPath(exitDir, id))
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -62,8 +62,8 @@ func writeRecord(logDir, id string, end task.End) error {
 
 // ReadRecord returns the end recorded by the monitor of task id, and
 // whether there is such a record.
-func ReadRecord(logDir, id string) (task.End, bool, error) {
-	f, err := os.OpenFile(RecordPath(logDir, id), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+func ReadRecord(exitDir, id string) (task.End, bool, error) {
+	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return task.End{}, false, nil
 	}
@@ -101,8 +101,8 @@ func ParseRecord(b []byte) (task.End, error) {
 }
 
 // RemoveRecord deletes the record once the database holds what it says.
-func RemoveRecord(logDir, id string) error {
-	err := os.Remove(RecordPath(logDir, id))
+func RemoveRecord(exitDir, id string) error {
+	err := os.Remove(RecordPath(exitDir, id))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}

@@ -68,13 +68,23 @@ func unsafeRune(r rune) bool {
 }
 
 // Width is the number of terminal cells s takes once made printable.
-func Width(s string) int { return runewidth.StringWidth(String(s)) }
+func Width(s string) int { return cells(String(s)) }
+
+// cells counts the terminal cells of printable text. Plain ASCII, the
+// common case, is one cell a byte; only the rest pays for grapheme
+// clustering, which made a long list slow.
+func cells(p string) int {
+	if isPlain(p) {
+		return len(p)
+	}
+	return runewidth.StringWidth(p)
+}
 
 // Truncate makes s printable and cuts it to at most width cells, ending
 // with "…" when something was cut.
 func Truncate(s string, width int) string {
 	p := String(s)
-	if runewidth.StringWidth(p) <= width {
+	if cells(p) <= width {
 		return p
 	}
 	if width <= 0 {
@@ -86,7 +96,7 @@ func Truncate(s string, width int) string {
 // Pad makes s printable and pads it with spaces to width cells.
 func Pad(s string, width int) string {
 	p := String(s)
-	if w := runewidth.StringWidth(p); w < width {
+	if w := cells(p); w < width {
 		return p + strings.Repeat(" ", width-w)
 	}
 	return p

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -47,6 +48,17 @@ func encodeList(list []string) []any {
 // decodeList reads a command column; nil when it is not a JSON array of
 // strings.
 func decodeList(text string) []string {
+	if !strings.Contains(text, "{") {
+		// No base64 objects: the common case, one decode.
+		var list []string
+		if json.Unmarshal([]byte(text), &list) != nil {
+			return nil
+		}
+		if list == nil {
+			list = []string{}
+		}
+		return list
+	}
 	var raws []json.RawMessage
 	if json.Unmarshal([]byte(text), &raws) != nil {
 		return nil

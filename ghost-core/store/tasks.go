@@ -196,8 +196,18 @@ func (s *Store) List(ctx context.Context, f Filter) ([]task.Task, error) {
 	}
 	var out []task.Task
 	err := retryBusy(ctx, func() error {
+		// Sized up front: growing a slice of 10,000 tasks step by step
+		// cost more than reading them (fresh pages are dear).
+		var n int
+		count := `SELECT count(*) FROM tasks` + q[strings.Index(q, " FROM tasks")+len(" FROM tasks"):strings.Index(q, " ORDER BY")]
+		if err := s.db.QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
+			return err
+		}
+		if f.Limit > 0 {
+			n = min(n, f.Limit)
+		}
 		var err error
-		out, err = queryTasks(ctx, s.db, q, args...)
+		out, err = queryTasksInto(ctx, s.db, make([]task.Task, 0, n), q, args...)
 		return err
 	})
 	return out, s.classify("reading tasks", err)
@@ -208,12 +218,15 @@ type rowsQuerier interface {
 }
 
 func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) ([]task.Task, error) {
+	return queryTasksInto(ctx, q, nil, query, args...)
+}
+
+func queryTasksInto(ctx context.Context, q rowsQuerier, out []task.Task, query string, args ...any) ([]task.Task, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []task.Task
 	for rows.Next() {
 		t, err := scanTask(rows, false)
 		if err != nil {

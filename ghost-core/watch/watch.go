@@ -17,17 +17,25 @@ const Fallback = time.Second
 // Watcher delivers coalesced wake-ups on C.
 type Watcher struct {
 	// C receives a value after a change; several changes may share one.
-	C    <-chan struct{}
-	c    chan struct{}
-	fsw  *fsnotify.Watcher
-	done chan struct{}
+	C      <-chan struct{}
+	c      chan struct{}
+	fsw    *fsnotify.Watcher
+	done   chan struct{}
+	filter func(name string) bool
 }
 
 // Dirs starts watching the given directories, waking at least every poll.
 // It never fails: without inotify it polls.
 func Dirs(poll time.Duration, dirs ...string) *Watcher {
+	return Matching(poll, nil, dirs...)
+}
+
+// Matching is Dirs for changes to the files whose path filter accepts
+// only: a waiter for a task's end must not wake for every write to every
+// log, which on a busy machine steals the time of the tasks themselves.
+func Matching(poll time.Duration, filter func(path string) bool, dirs ...string) *Watcher {
 	c := make(chan struct{}, 1)
-	w := &Watcher{C: c, c: c, done: make(chan struct{})}
+	w := &Watcher{C: c, c: c, done: make(chan struct{}), filter: filter}
 	if fsw, err := fsnotify.NewWatcher(); err == nil {
 		ok := true
 		for _, d := range dirs {
@@ -59,11 +67,13 @@ func (w *Watcher) forward() {
 		select {
 		case <-w.done:
 			return
-		case _, ok := <-w.fsw.Events:
+		case ev, ok := <-w.fsw.Events:
 			if !ok {
 				return
 			}
-			w.wake()
+			if w.filter == nil || w.filter(ev.Name) {
+				w.wake()
+			}
 		case _, ok := <-w.fsw.Errors:
 			if !ok {
 				return

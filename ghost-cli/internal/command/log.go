@@ -46,7 +46,7 @@ func logAction(c *cli.Context) error {
 		warnLost(c, t)
 		return nil
 	}
-	w := e.Watch()
+	w := e.WatchTask(t.ID)
 	defer w.Close()
 	err = logs.Follow(ctx, c.App.Writer, dir, t.ID, tail, e.Ended(ctx, t.ID), w.C)
 	if errors.Is(err, context.Canceled) {

@@ -171,7 +171,7 @@ func (u *UI) followLog(ctx context.Context, dir, id string) {
 		return
 	}
 	defer f.Close()
-	w := u.eng.Watch()
+	w := u.eng.WatchTask(id)
 	defer w.Close()
 	for {
 		if n, _ := f.Drain(u.log.sink(id)); n > 0 {
