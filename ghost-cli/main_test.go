@@ -21,6 +21,7 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/proc"
 	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -66,7 +67,9 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// stopAll kills whatever a script left running, so no test leaks processes.
+// stopAll kills whatever a script left running, so no test leaks
+// processes, and waits for every monitor to be gone, so that removing the
+// data directory does not race a monitor's last writes.
 func stopAll(dir string) {
 	e, err := engine.OpenDir(dir)
 	if err != nil {
@@ -74,9 +77,18 @@ func stopAll(dir string) {
 	}
 	defer e.Close()
 	ctx := context.Background()
-	tasks, _ := e.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	tasks, _ := e.List(ctx, store.Filter{})
 	for _, t := range tasks {
-		e.Stop(ctx, t, 0)
+		if t.Status == task.Running {
+			e.Stop(ctx, t, 0)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for _, t := range tasks {
+		mon := proc.Identity{PID: t.MonitorPID, Start: t.MonitorStart, BootID: t.BootID}
+		for mon.Alive() && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
 }
 

@@ -50,9 +50,11 @@ func Start(spec Spec) (Started, error) {
 		return Started{}, fmt.Errorf("starting monitor: %w", err)
 	}
 	cmd := &exec.Cmd{
-		Path:        exe,
-		Args:        []string{"ghost-monitor", markerArg, spec.ID},
-		Env:         append(os.Environ(), markerEnv+"=1"),
+		Path: exe,
+		Args: []string{"ghost-monitor", markerArg, spec.ID},
+		// The task's environment travels in the spec; the monitor's own is
+		// tuned to stay small: one P and one malloc arena (SQLite).
+		Env:         append(os.Environ(), markerEnv+"=1", "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1", "GOGC=20"),
 		ExtraFiles:  []*os.File{specR, statusW},
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}
