@@ -13,16 +13,16 @@ func restartCommand() *cli.Command {
 		Usage:     "stop a task if it runs, then run its command again as a new task; print the new id",
 		ArgsUsage: "TASK",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: "10s", Usage: "how long stop waits after SIGTERM before SIGKILL (`DURATION`)"},
+			graceFlag(),
 		},
 		Action: restart,
 	}
 }
 
 func restart(c *cli.Context) error {
-	grace, err := parseDuration(c.String("timeout"))
+	grace, err := graceOf(c)
 	if err != nil {
-		return usageError("restart", "invalid --timeout %w", err)
+		return err
 	}
 	ctx, cancel := interruptible(context.Background())
 	defer cancel()

@@ -16,16 +16,16 @@ func stopCommand() *cli.Command {
 		Usage:     "stop a task: SIGTERM to its process group, SIGKILL after the timeout",
 		ArgsUsage: "TASK",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: defaultStopGrace.String(), Usage: "how long to wait after SIGTERM before SIGKILL (`DURATION`: 500ms, 10s, 2m)"},
+			graceFlag(),
 		},
 		Action: stop,
 	}
 }
 
 func stop(c *cli.Context) error {
-	grace, err := parseDuration(c.String("timeout"))
+	grace, err := graceOf(c)
 	if err != nil {
-		return usageError("stop", "invalid --timeout %w", err)
+		return err
 	}
 	ctx, cancel := interruptible(context.Background())
 	defer cancel()
@@ -45,6 +45,21 @@ func stop(c *cli.Context) error {
 
 // defaultStopGrace is how long stop waits between SIGTERM and SIGKILL.
 const defaultStopGrace = 10 * time.Second
+
+// graceFlag is --timeout for the commands that stop a task (stop, restart).
+func graceFlag() cli.Flag {
+	return &cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: defaultStopGrace.String(),
+		Usage: "how long to wait after SIGTERM before SIGKILL (`DURATION`: 500ms, 10s, 2m)"}
+}
+
+// graceOf reads graceFlag.
+func graceOf(c *cli.Context) (time.Duration, error) {
+	grace, err := parseDuration(c.String("timeout"))
+	if err != nil {
+		return 0, usageError(c.Command.Name, "invalid --timeout %w", err)
+	}
+	return grace, nil
+}
 
 // errBadDuration reports a duration parseDuration cannot read.
 var errBadDuration = errors.New("want a duration such as 500ms, 10s or 2m")
