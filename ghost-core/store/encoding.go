@@ -48,6 +48,9 @@ func encodeList(list []string) []any {
 // decodeList reads a command column; nil when it is not a JSON array of
 // strings.
 func decodeList(text string) []string {
+	if list, ok := plainList(text); ok {
+		return list
+	}
 	if !strings.Contains(text, "{") {
 		// No base64 objects: the common case, one decode.
 		var list []string
@@ -96,4 +99,41 @@ func decodeMap(text string) map[string]string {
 		}
 	}
 	return out
+}
+
+// plainList reads the common command, a JSON array of strings with no
+// escapes, without reflection: listing 10,000 tasks spent a third of its
+// time in encoding/json. Anything else is left to the full decoder.
+func plainList(text string) ([]string, bool) {
+	if len(text) < 2 || text[0] != '[' || text[len(text)-1] != ']' || !utf8.ValidString(text) {
+		return nil, false
+	}
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c == '\\' || c == '{' || c < 0x20 {
+			return nil, false
+		}
+	}
+	body := strings.TrimSpace(text[1 : len(text)-1])
+	out := []string{}
+	for body != "" {
+		if body[0] != '"' {
+			return nil, false
+		}
+		end := strings.IndexByte(body[1:], '"')
+		if end < 0 {
+			return nil, false
+		}
+		out = append(out, body[1:1+end])
+		body = strings.TrimSpace(body[end+2:])
+		if body == "" {
+			break
+		}
+		if body[0] != ',' {
+			return nil, false
+		}
+		if body = strings.TrimSpace(body[1:]); body == "" {
+			return nil, false // a trailing comma
+		}
+	}
+	return out, true
 }

@@ -327,3 +327,30 @@ func FuzzDecodeList(f *testing.F) {
 		}
 	})
 }
+
+func TestPlainListAgreesWithJSON(t *testing.T) {
+	for _, in := range []string{`[]`, `["a"]`, `["sh","-c","echo hi"]`, ` [ "a" , "b" ] `, `["a",]`, `["a" "b"]`, `["a\"b"]`, `[1]`, `["日本"]`, `[`} {
+		got, ok := plainList(in)
+		var want []string
+		err := json.Unmarshal([]byte(in), &want)
+		if ok && (err != nil || !slices.Equal(got, want)) {
+			t.Errorf("plainList(%q) = %q, json says %q, %v", in, got, want, err)
+		}
+	}
+}
+
+func FuzzPlainList(f *testing.F) {
+	f.Add(`["a","b"]`)
+	f.Add(`[ "x" ,"y"]`)
+	f.Add(`["a",]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := plainList(s)
+		if !ok {
+			return
+		}
+		var want []string
+		if err := json.Unmarshal([]byte(s), &want); err != nil || !slices.Equal(got, want) {
+			t.Fatalf("plainList(%q) = %q, json: %q %v", s, got, want, err)
+		}
+	})
+}

@@ -8,8 +8,8 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/ports"
 )
 
-// jsonTask is the stable, documented shape of a task for scripts.
-type jsonTask struct {
+// JSONTask is the stable, documented shape of a task for scripts.
+type JSONTask struct {
 	ID         string   `json:"id"`
 	Name       *string  `json:"name"`
 	PID        int      `json:"pid"`
@@ -27,19 +27,27 @@ type jsonTask struct {
 	Ports *[]ports.Port `json:"ports,omitempty"`
 }
 
-// MarshalJSON writes the task object of the CLI contract: snake_case keys,
-// RFC 3339 times in UTC, null for what is unknown. The environment is left
-// out on purpose: it often holds secrets.
+// MarshalJSON writes the task object of the CLI contract (see JSON).
 func (t Task) MarshalJSON() ([]byte, error) {
-	cmd := t.Command
-	if cmd == nil {
-		cmd = []string{}
-	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	// Commands are full of shell's < > &: keep them readable.
 	enc.SetEscapeHTML(false)
-	err := enc.Encode(jsonTask{
+	err := enc.Encode(t.JSON())
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+}
+
+// JSON is the task object of the CLI contract: snake_case keys, RFC 3339
+// times in UTC, null for what is unknown. The environment is left out on
+// purpose: it often holds secrets. Encoding a slice of these is much
+// cheaper than a slice of Tasks, whose MarshalJSON output the encoder
+// must check again.
+func (t Task) JSON() JSONTask {
+	cmd := t.Command
+	if cmd == nil {
+		cmd = []string{}
+	}
+	return JSONTask{
 		ID:         t.ID,
 		Name:       optional(t.Name),
 		PID:        t.PID,
@@ -53,8 +61,7 @@ func (t Task) MarshalJSON() ([]byte, error) {
 		FinishedAt: timestamp(t.FinishedAt),
 		LogPath:    t.LogPath,
 		Ports:      portsField(t.Ports),
-	})
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+	}
 }
 
 func optional(s string) *string {

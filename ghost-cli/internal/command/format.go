@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +16,10 @@ import (
 
 // table writes rows in columns sized by display width. The last column is
 // cut with "…" to fit width; every cell is made printable first.
-func table(w io.Writer, header []string, rows [][]string, width int) {
+func table(out io.Writer, header []string, rows [][]string, width int) {
+	// One write per screenful, not per row: 10,000 rows were 10,000 syscalls.
+	w := bufio.NewWriterSize(out, 64<<10)
+	defer w.Flush()
 	widths := make([]int, len(header))
 	all := append([][]string{header}, rows...)
 	for _, r := range all {

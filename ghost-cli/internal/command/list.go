@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"strings"
@@ -46,15 +47,17 @@ func list(c *cli.Context) error {
 	}
 	switch {
 	case c.Bool("json"):
-		if tasks == nil {
-			tasks = []task.Task{}
+		views := make([]task.JSONTask, len(tasks))
+		for i, t := range tasks {
+			views[i] = t.JSON()
 		}
-		return writeJSON(c, tasks)
+		return writeJSON(c, views)
 	case c.Bool("quiet"):
+		w := bufio.NewWriter(c.App.Writer)
 		for _, t := range tasks {
-			printf(c, "%s\n", t.ID)
+			w.WriteString(t.ID + "\n")
 		}
-		return nil
+		return w.Flush()
 	}
 	now := time.Now()
 	rows := make([][]string, 0, len(tasks))
@@ -90,8 +93,13 @@ func parseStatuses(s string) ([]task.Status, error) {
 }
 
 func writeJSON(c *cli.Context, v any) error {
-	enc := json.NewEncoder(c.App.Writer)
+	w := bufio.NewWriterSize(c.App.Writer, 64<<10)
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	err := enc.Encode(v)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }

@@ -38,7 +38,7 @@ func status(c *cli.Context) error {
 		}
 	}
 	if c.Bool("json") {
-		return writeJSON(c, t)
+		return writeJSON(c, t.JSON())
 	}
 	printf(c, "%s", describe(t, time.Now()))
 	return nil
