@@ -24,7 +24,9 @@ done
 make -s build
 echo "running benchmarks (a few minutes)..." >&2
 (cd ghost-cli && GHOST_BIN=../bin/ghost go test -run '^$' -bench 'Launch' -benchtime 41x . ) | tee -a "$raw" >&2
-(cd ghost-cli && go test -run '^$' -bench 'FollowLatency|Capture|MonitorMemory' -benchtime 3x . ) | tee -a "$raw" >&2
+(cd ghost-cli && go test -run '^$' -bench 'FollowLatency|MonitorMemory' -benchtime 3x . ) | tee -a "$raw" >&2
+# Throughput on a shared machine swings from run to run: more samples.
+(cd ghost-cli && go test -run '^$' -bench 'Capture' -benchtime 9x . ) | tee -a "$raw" >&2
 (cd ghost-cli && go test -run '^$' -bench 'History' -benchtime 15x -timeout 30m . ) | tee -a "$raw" >&2
 
 metric() { # metric BENCH-REGEX UNIT: the value reported with that unit
@@ -72,7 +74,7 @@ maxv=$(printf '%s\n' "$g" "$s" "${n:-0}" "${t:-0}" | sort -g | tail -n1)
   echo "| what | median | target |"
   echo "|------|--------|--------|"
   echo "| follow latency: a line written by the task to \`ghost log -f\` printing it | $(metric '^BenchmarkFollowLatency' ms-median) ms (p90 $(metric '^BenchmarkFollowLatency' ms-p90) ms) | < 10 ms |"
-  echo "| capture throughput: 512 MiB written as fast as possible, vs the same redirected to a file | $(metric '^BenchmarkCapture' %-of-redirect) % | ≥ 80 % |"
+  echo "| capture throughput: 512 MiB written as fast as possible, vs the same redirected to a file (9 runs) | $(metric '^BenchmarkCapture' %-of-redirect) % | ≥ 80 % |"
   echo "| memory per running task: PSS of its monitor, 50 tasks running | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | < 1024 KiB |"
   echo
   echo "## Commands against a long history (finished tasks in the database)"
