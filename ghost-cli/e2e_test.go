@@ -56,18 +56,21 @@ func rawDB(t *testing.T, dir string) *sql.DB {
 	return db
 }
 
-// pollDB waits, with a deadline, until query (on one task) returns want.
-func pollDB(t *testing.T, db *sql.DB, want string, query string, args ...any) {
+// waitRecorded waits, with a deadline, until the task's row reads want:
+// its status and then its exit code or signal, as "exited 3" or
+// "killed SIGTERM". It reads SQLite directly, not through ghost.
+func waitRecorded(t *testing.T, db *sql.DB, id, want string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	var got string
 	for time.Now().Before(deadline) {
-		if err := db.QueryRow(query, args...).Scan(&got); err == nil && got == want {
+		err := db.QueryRow(`SELECT status || ' ' || coalesce(exit_code, signal, '') FROM tasks WHERE id = ?`, id).Scan(&got)
+		if err == nil && got == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("%s = %q, want %q", query, got, want)
+	t.Fatalf("task %s is %q, want %q", id, got, want)
 }
 
 func cleanupTasks(t *testing.T, dir string) {
@@ -84,7 +87,7 @@ func TestExitRecordedWithoutAnyGhostCommand(t *testing.T) {
 	stamp := filepath.Join(t.TempDir(), "ended")
 	id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", "sleep 1; touch "+stamp+"; exit 42"))
 	db := rawDB(t, dir)
-	pollDB(t, db, "exited", `SELECT status FROM tasks WHERE id = ?`, id)
+	waitRecorded(t, db, id, "exited 42")
 	// Read well after the end, so a finished_at taken at reading time
 	// would show.
 	time.Sleep(1500 * time.Millisecond)
@@ -139,7 +142,7 @@ func TestFiftyConcurrentRuns(t *testing.T) {
 	}
 	db := rawDB(t, dir)
 	for i, id := range ids {
-		pollDB(t, db, strconv.Itoa(i), `SELECT coalesce(exit_code, -1) FROM tasks WHERE id = ? AND status = 'exited'`, id)
+		waitRecorded(t, db, id, "exited "+strconv.Itoa(i))
 	}
 	var count int
 	db.QueryRow(`SELECT count(*) FROM tasks`).Scan(&count)
@@ -177,7 +180,7 @@ func TestReusedPidIsNeverSignalled(t *testing.T) {
 			cleanupTasks(t, dir)
 			id := strings.TrimSpace(ghost(t, dir, "run", "true"))
 			db := rawDB(t, dir)
-			pollDB(t, db, "exited", `SELECT status FROM tasks WHERE id = ?`, id)
+			waitRecorded(t, db, id, "exited 0")
 
 			// Make the finished row claim the victim's pid, as if the task
 			// still ran and its pid had been handed to the victim.

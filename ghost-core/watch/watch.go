@@ -10,10 +10,6 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Fallback is how often a watcher wakes even without events, to cover
-// filesystems (network mounts, some containers) that never send any.
-const Fallback = time.Second
-
 // Watcher delivers coalesced wake-ups on C.
 type Watcher struct {
 	// C receives a value after a change; several changes may share one.
@@ -24,8 +20,9 @@ type Watcher struct {
 	filter func(name string) bool
 }
 
-// Dirs starts watching the given directories, waking at least every poll.
-// It never fails: without inotify it polls.
+// Dirs starts watching the given directories, waking at least every poll
+// (for filesystems, such as network mounts, that send no events). It never
+// fails: without inotify it polls.
 func Dirs(poll time.Duration, dirs ...string) *Watcher {
 	return Matching(poll, nil, dirs...)
 }

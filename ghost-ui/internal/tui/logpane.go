@@ -30,7 +30,6 @@ type logPane struct {
 	id        string
 	lines     []string
 	partial   string
-	changed   bool
 	scheduled bool
 	cancel    context.CancelFunc
 }
@@ -67,7 +66,6 @@ func (p *logPane) add(b []byte) int {
 	if over := len(p.lines) - maxLines; over > 0 {
 		p.lines = append(p.lines[:0:0], p.lines[over:]...)
 	}
-	p.changed = true
 	return len(b)
 }
 
@@ -75,7 +73,6 @@ func (p *logPane) add(b []byte) int {
 func (p *logPane) text() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.changed = false
 	all := p.lines
 	if p.partial != "" {
 		all = append(all[:len(all):len(all)], displayLine(p.partial))
@@ -110,7 +107,7 @@ func (p *logPane) reset(id string) {
 	p.stop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.id, p.lines, p.partial, p.changed, p.scheduled = id, nil, "", true, false
+	p.id, p.lines, p.partial, p.scheduled = id, nil, "", false
 }
 
 // ansiSequence matches terminal control sequences (CSI, OSC and two-byte
