@@ -271,9 +271,14 @@ func TestNewerAndCorruptDatabases(t *testing.T) {
 		db.Exec("PRAGMA user_version = 42")
 		db.Close()
 		before, _ := os.ReadFile(filepath.Join(dir, "tasks.db"))
-		_, errOut, err := ghostResult(dir, "list")
-		if err == nil || !strings.Contains(errOut, "database schema version 42 is newer than this ghost understands") {
-			t.Errorf("err %v, stderr %q", err, errOut)
+		// run leaves the database to the task's monitor: the refusal and
+		// its hint must cross back to the launcher all the same.
+		for _, args := range [][]string{{"list"}, {"run", "true"}} {
+			_, errOut, err := ghostResult(dir, args...)
+			if err == nil || !strings.Contains(errOut, "database schema version 42 is newer than this ghost understands") ||
+				!strings.Contains(errOut, "hint: this database was written by a newer ghost") {
+				t.Errorf("%v: err %v, stderr %q", args, err, errOut)
+			}
 		}
 		if after, _ := os.ReadFile(filepath.Join(dir, "tasks.db")); !bytes.Equal(before, after) {
 			t.Error("the newer database was changed")

@@ -69,18 +69,30 @@ type RunOptions struct {
 // Run starts a task and returns it once it runs. A command that cannot
 // start yields a *monitor.StartError and leaves no task behind.
 func (e *Engine) Run(ctx context.Context, o RunOptions) (task.Task, error) {
-	id, err := uuid.NewV4()
-	if err != nil {
-		return task.Task{}, fmt.Errorf("making task id: %w", err)
-	}
-	_, err = monitor.Start(monitor.Spec{
-		ID: id.String(), DataDir: e.Dir.Path, Name: o.Name,
-		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
-	})
+	id, err := Launch(e.Dir, o)
 	if err != nil {
 		return task.Task{}, err
 	}
-	return e.Store.Get(ctx, id.String())
+	return e.Store.Get(ctx, id)
+}
+
+// Launch starts a task like Run and returns its id, without opening the
+// database: the task's monitor records it. `ghost run` prints only the id,
+// and opening, reading and closing the database would be a third of its
+// time.
+func Launch(dir datadir.Dir, o RunOptions) (string, error) {
+	id, err := uuid.NewV4()
+	if err != nil {
+		return "", fmt.Errorf("making task id: %w", err)
+	}
+	_, err = monitor.Start(monitor.Spec{
+		ID: id.String(), DataDir: dir.Path, Name: o.Name,
+		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
+	})
+	if err != nil {
+		return "", err
+	}
+	return id.String(), nil
 }
 
 // Find resolves a reference (id, unique id prefix or name) to a task, in

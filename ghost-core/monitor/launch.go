@@ -1,13 +1,11 @@
 package monitor
 
 import (
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"syscall"
 )
 
@@ -49,16 +47,24 @@ func Start(spec Spec) (Started, error) {
 		specW.Close()
 		return Started{}, fmt.Errorf("starting monitor: %w", err)
 	}
-	cmd := &exec.Cmd{
-		Path: exe,
-		Args: []string{"ghost-monitor", markerArg, spec.ID},
+	// syscall.ForkExec rather than os/exec: no pidfd (and no probe for it),
+	// which this path, the one `ghost run` waits on, would pay for.
+	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		specR.Close()
+		specW.Close()
+		statusR.Close()
+		statusW.Close()
+		return Started{}, fmt.Errorf("starting monitor: %w", err)
+	}
+	pid, err := syscall.ForkExec(exe, []string{"ghost-monitor", markerArg, spec.ID}, &syscall.ProcAttr{
 		// The task's environment travels in the spec; the monitor's own is
 		// tuned to stay small: one P and one malloc arena (SQLite).
-		Env:         append(os.Environ(), markerEnv+"=1", "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1", "GOGC=20"),
-		ExtraFiles:  []*os.File{specR, statusW},
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
-	}
-	err = cmd.Start()
+		Env:   append(os.Environ(), markerEnv+"=1", "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1"),
+		Files: []uintptr{devnull.Fd(), devnull.Fd(), devnull.Fd(), specR.Fd(), statusW.Fd()},
+		Sys:   &syscall.SysProcAttr{Setsid: true},
+	})
+	devnull.Close()
 	specR.Close()
 	statusW.Close()
 	if err != nil {
@@ -67,9 +73,7 @@ func Start(spec Spec) (Started, error) {
 		return Started{}, fmt.Errorf("starting monitor: %w", err)
 	}
 	go func() {
-		// gob, not JSON: it keeps strings byte for byte, invalid UTF-8
-		// included, and a command is bytes, not text.
-		gob.NewEncoder(specW).Encode(spec)
+		encodeSpec(specW, spec)
 		specW.Close()
 	}()
 	b, err := io.ReadAll(statusR)
@@ -79,14 +83,35 @@ func Start(spec Spec) (Started, error) {
 	}
 	var r report
 	if err := json.Unmarshal(b, &r); err != nil {
-		werr := cmd.Wait()
-		return Started{}, fmt.Errorf("monitor died before starting the task: %w", errors.Join(werr, err))
+		return Started{}, fmt.Errorf("monitor died before starting the task: %w", errors.Join(waitMonitor(pid), err))
 	}
 	// The monitor outlives us when we are the CLI; a long-lived launcher
 	// (ghost-ui) must still reap it when it ends.
-	go cmd.Wait()
+	go waitMonitor(pid)
 	if err := r.err(); err != nil {
 		return Started{}, err
 	}
 	return Started{PID: r.PID, ProcStart: r.ProcStart}, nil
+}
+
+// waitMonitor reaps the monitor and says how it ended, when that was badly.
+func waitMonitor(pid int) error {
+	var ws syscall.WaitStatus
+	for {
+		_, err := syscall.Wait4(pid, &ws, 0, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	switch {
+	case ws.Signaled():
+		return fmt.Errorf("monitor killed by %v", ws.Signal())
+	case ws.Exited() && ws.ExitStatus() != 0:
+		return fmt.Errorf("monitor exited with status %d", ws.ExitStatus())
+	}
+	return nil
 }

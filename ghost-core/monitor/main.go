@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"context"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,21 +43,25 @@ func Main() int {
 	syscall.CloseOnExec(4)
 	specFile := os.NewFile(3, "spec")
 	statusFile := os.NewFile(4, "status")
-	var spec Spec
-	err := gob.NewDecoder(specFile).Decode(&spec)
+	spec, err := decodeSpec(specFile)
 	specFile.Close()
 	if err != nil {
 		sendReport(statusFile, errorReport(fmt.Errorf("reading task spec: %w", err)))
 		return 1
 	}
-	m, err := start(spec)
+	m, st, err := start(spec)
 	if err != nil {
 		sendReport(statusFile, errorReport(err))
 		return 1
 	}
 	sendReport(statusFile, report{PID: m.pid, ProcStart: m.procStart})
-	// A monitor lives as long as its task, doing little: give back what
-	// starting it took (the database, the spec).
+	// Closed once the launcher is released, as closing may checkpoint;
+	// closed at all so the monitor stays small while the task runs.
+	st.Close()
+	// A monitor lives as long as its task, doing little: collect often from
+	// here on (not while starting, which must be quick), and give back what
+	// starting took (the database, the spec).
+	debug.SetGCPercent(20)
 	debug.FreeOSMemory()
 	m.supervise()
 	return 0
@@ -79,36 +82,43 @@ type running struct {
 	log       *logs.Writer
 }
 
-// start does everything up to a running, recorded task. On failure it
-// leaves nothing behind: no row, no log.
-func start(spec Spec) (*running, error) {
+// start does everything up to a running, recorded task and returns the
+// database still open. On failure it leaves nothing behind: no row, no log.
+func start(spec Spec) (*running, *store.Store, error) {
+	m, st, err := startOpen(spec)
+	if err != nil && st != nil {
+		st.Close()
+	}
+	return m, st, err
+}
+
+func startOpen(spec Spec) (*running, *store.Store, error) {
 	if len(spec.Command) == 0 {
-		return nil, wrapf(ErrCommandNotFound, "no command given")
+		return nil, nil, wrapf(ErrCommandNotFound, "no command given")
 	}
 	if err := checkCwd(spec.Cwd); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	path, err := resolve(spec.Command[0], spec.Cwd, task.EnvMap(spec.Env)["PATH"])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir, err := datadir.Open(spec.DataDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	self, err := proc.Lookup(os.Getpid())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st, err := store.Open(dir.DatabasePath())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer st.Close() // closed while the task runs: the monitor stays small
 	ctx := context.Background()
 	w, err := logs.Create(dir.LogDir(), spec.ID, spec.Log)
 	if err != nil {
-		return nil, err
+		return nil, st, err
 	}
 	t := task.Task{
 		ID: spec.ID, Name: spec.Name, Command: spec.Command, Env: task.EnvMap(spec.Env), Cwd: spec.Cwd,
@@ -118,7 +128,7 @@ func start(spec Spec) (*running, error) {
 	if err := st.Reserve(ctx, t, Alive); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
-		return nil, err
+		return nil, st, err
 	}
 	m, err := spawn(path, spec, w)
 	if err == nil {
@@ -132,10 +142,10 @@ func start(spec Spec) (*running, error) {
 		w.Close()
 		st.Delete(ctx, spec.ID)
 		logs.Remove(dir.LogDir(), spec.ID)
-		return nil, err
+		return nil, st, err
 	}
 	m.dir = dir
-	return m, nil
+	return m, st, nil
 }
 
 // spawn starts the command in its own process group with its output on a
@@ -153,25 +163,29 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	}
 	defer outW.Close()
 	growPipe(outR)
-	p, err := os.StartProcess(path, spec.Command, &os.ProcAttr{
+	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
+	// for one, on the path `ghost run` waits on. waitExit and reap need only
+	// the pid.
+	pid, err := syscall.ForkExec(path, spec.Command, &syscall.ProcAttr{
 		Dir:   spec.Cwd,
 		Env:   spec.Env,
-		Files: []*os.File{devnull, outW, outW},
+		Files: []uintptr{devnull.Fd(), outW.Fd(), outW.Fd()},
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
 	if err != nil {
 		outR.Close()
 		return nil, classifyExecError(spec.Command[0], err)
 	}
-	id, err := proc.Lookup(p.Pid)
+	id, err := proc.Lookup(pid)
 	if err != nil {
 		// It exited already and was not reaped, so it must still be there;
 		// anything else is a system we do not understand.
-		p.Kill()
+		syscall.Kill(pid, syscall.SIGKILL)
+		reap(pid)
 		outR.Close()
 		return nil, fmt.Errorf("identifying started process: %w", err)
 	}
-	return &running{spec: spec, pid: p.Pid, procStart: id.Start, out: outR, log: w}, nil
+	return &running{spec: spec, pid: pid, procStart: id.Start, out: outR, log: w}, nil
 }
 
 func classifyExecError(name string, err error) error {

@@ -11,10 +11,11 @@ import (
 	"fmt"
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/store"
 )
 
 // Spec is everything a monitor needs to start a task. The launcher sends it
-// over a pipe (as gob) rather than argv or the environment, which a large
+// over a pipe (see wire.go) rather than argv or the environment, which a large
 // command or environment could overflow.
 type Spec struct {
 	ID      string      `json:"id"`
@@ -33,6 +34,8 @@ type report struct {
 	ProcStart uint64 `json:"proc_start,omitempty"`
 	Kind      string `json:"kind,omitempty"`
 	Err       string `json:"err,omitempty"`
+	// Schema is the database's version and the monitor's, for "too-new".
+	Schema [2]int `json:"schema,omitzero"`
 }
 
 // Reasons a task could not start.
@@ -45,11 +48,15 @@ var (
 	ErrNoCwd = errors.New("working directory does not exist")
 )
 
-// kinds maps each start failure to the word that crosses the pipe.
+// kinds maps each start failure to the word that crosses the pipe. The
+// launcher leaves the database to the monitor, so the database's own
+// failures cross it too, for the launcher to explain.
 var kinds = map[string]error{
 	"not-found":      ErrCommandNotFound,
 	"not-executable": ErrNotExecutable,
 	"no-cwd":         ErrNoCwd,
+	"corrupt":        store.ErrCorrupt,
+	"busy":           store.ErrBusy,
 }
 
 // StartError is a failure to start a task, as the monitor reported it.
@@ -72,6 +79,10 @@ func errorReport(err error) report {
 			r.Kind = k
 		}
 	}
+	var tooNew *store.TooNewError
+	if errors.As(err, &tooNew) {
+		r.Kind, r.Schema = "too-new", [2]int{tooNew.Have, tooNew.Want}
+	}
 	return r
 }
 
@@ -81,6 +92,9 @@ func (r report) err() error {
 	}
 	if r.Err == "" {
 		return &StartError{Detail: "monitor reported no process"}
+	}
+	if r.Kind == "too-new" {
+		return &StartError{Reason: &store.TooNewError{Have: r.Schema[0], Want: r.Schema[1]}, Detail: r.Err}
 	}
 	return &StartError{Reason: kinds[r.Kind], Detail: r.Err}
 }

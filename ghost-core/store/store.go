@@ -68,7 +68,7 @@ func Open(path string) (*Store, error) {
 	if err := precreate(path); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite3", dsn(path))
+	db, err := sql.Open(driverName, dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
@@ -92,6 +92,35 @@ func (s *Store) Close() error {
 
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
+
+// driverName is SQLite with ghost's connect hook; registered once, here.
+const driverName = "sqlite3-ghost"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: keepWAL})
+}
+
+// keepWAL keeps the write-ahead log and its index file between
+// connections. Every ghost command is a short process, so nearly every close
+// is the last one, and by default the last close deletes both files for the
+// next opener to create again. The last close still checkpoints and then
+// cuts the log to nothing: each process opens the database first, and a
+// first opener must re-read the whole log to rebuild its index, so a log
+// left long (as with SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) costs every command
+// more than the checkpoint saved.
+func keepWAL(c *sqlite3.SQLiteConn) error {
+	if err := c.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_PERSIST_WAL, 1); err != nil {
+		return fmt.Errorf("keeping the write-ahead log: %w", err)
+	}
+	// With a size limit set, the last close truncates the log.
+	if _, err := c.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", walKeep), nil); err != nil {
+		return fmt.Errorf("limiting the write-ahead log: %w", err)
+	}
+	return nil
+}
+
+// walKeep is the most the write-ahead log keeps on disk between checkpoints.
+const walKeep = 4 << 20
 
 func dsn(path string) string {
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)

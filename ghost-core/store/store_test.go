@@ -36,6 +36,48 @@ func newTask(id, name string, started time.Time) task.Task {
 func never(task.Task) bool  { return false }
 func always(task.Task) bool { return true }
 
+// The last close checkpoints and empties the write-ahead log but keeps it
+// and its index, private: the next short-lived ghost process neither
+// creates them again nor re-reads a long log to rebuild the index.
+func TestLastCloseKeepsAnEmptyLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 20 {
+		id := strings.Repeat(string(rune('a'+i)), 8)
+		if err := s.Reserve(ctx, newTask(id, "", time.Now()), never); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("before close: log %v, %v; want a non-empty log", fi, err)
+	}
+	s.Close()
+	for _, suffix := range []string{"-wal", "-shm"} {
+		fi, err := os.Stat(path + suffix)
+		if err != nil {
+			t.Fatalf("after the last close: %v", err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %04o, want 0600", suffix, fi.Mode().Perm())
+		}
+		if suffix == "-wal" && fi.Size() != 0 {
+			t.Errorf("log holds %d bytes after the last close, want 0", fi.Size())
+		}
+	}
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if all, err := s.List(ctx, Filter{}); err != nil || len(all) != 20 {
+		t.Errorf("after reopening: %d tasks, %v; want 20", len(all), err)
+	}
+}
+
 func TestOpenCreatesPrivateFileAtCurrentVersion(t *testing.T) {
 	s, path := openTemp(t)
 	fi, err := os.Stat(path)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/printable"
@@ -52,6 +53,9 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if !ready.Set() {
+		return launch(c, opts)
+	}
 	e, err := openEngine()
 	if err != nil {
 		return err
@@ -61,12 +65,29 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return failed("run", err)
 	}
-	if ready.Set() {
-		if err := awaitReady(c, e, t, ready, readyTimeout); err != nil {
-			return err
-		}
+	if err := awaitReady(c, e, t, ready, readyTimeout); err != nil {
+		return err
 	}
 	printf(c, "%s\n", t.ID)
+	return nil
+}
+
+// launch starts the task and prints its id, leaving the database to the
+// task's monitor: the common case, and the one whose speed people notice.
+func launch(c *cli.Context, opts engine.RunOptions) error {
+	path, err := datadir.Locate(os.Getenv)
+	if err != nil {
+		return failed("opening data directory", err)
+	}
+	dir, err := datadir.Open(path)
+	if err != nil {
+		return failed("opening data directory", err)
+	}
+	id, err := engine.Launch(dir, opts)
+	if err != nil {
+		return failed("run", err)
+	}
+	printf(c, "%s\n", id)
 	return nil
 }
 
