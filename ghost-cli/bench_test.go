@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -94,16 +95,32 @@ func history(b *testing.B, n int) string {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	env, _ := json.Marshal(benchEnv())
 	tx, _ := db.Begin()
-	stmt, _ := tx.Prepare(`INSERT INTO tasks (id, pid, command, status, exit_code, started_at, finished_at, log_path, name)
-		VALUES (?, ?, '["sh","-c","make -j8 all"]', 'exited', 0, ?, ?, '/x', ?)`)
+	stmt, _ := tx.Prepare(`INSERT INTO tasks (id, pid, pgid, command, env, cwd, status, exit_code, started_at, finished_at, log_path, name)
+		VALUES (?, ?, ?, '["sh","-c","make -j8 all"]', ?, '/home/dev/src/project', 'exited', 0, ?, ?, ?, ?)`)
 	for i := range n {
-		stmt.Exec(fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i), 1000+i, 1700000000+i, 1700000060+i, fmt.Sprintf("job%d", i))
+		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
+		stmt.Exec(id, 1000+i, 1000+i, string(env), 1700000000+i, 1700000060+i, filepath.Join(dir, "logs", id+".log"), fmt.Sprintf("job%d", i))
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
 	return dir
+}
+
+// benchEnv is the environment each history row carries, as ghost run
+// stores the caller's whole one: 40 variables, 3 KiB, about what a
+// developer's shell exports (a long PATH, LS_COLORS and the like).
+func benchEnv() map[string]string {
+	env := map[string]string{
+		"PATH":      strings.Repeat("/home/dev/.local/bin:/usr/local/sbin:", 8) + "/usr/bin:/bin",
+		"LS_COLORS": strings.Repeat("rs=0:di=01;34:ln=01;36:mh=00:pi=40;33:", 20),
+	}
+	for i := range 38 {
+		env[fmt.Sprintf("VAR_%02d", i)] = strings.Repeat("v", 40)
+	}
+	return env
 }
 
 // benchCommand times a ghost command over b.N runs and reports the median.

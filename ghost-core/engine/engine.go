@@ -107,9 +107,31 @@ func (e *Engine) Find(ctx context.Context, ref string) (task.Task, error) {
 
 // List returns tasks newest first, each in its true current state.
 func (e *Engine) List(ctx context.Context, f store.Filter) ([]task.Task, error) {
-	running, err := e.Store.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	running, changed, err := e.reconcileRunning(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !changed && len(f.Statuses) == 1 && f.Statuses[0] == task.Running && f.Limit == 0 {
+		return running, nil
+	}
+	return e.Store.List(ctx, f)
+}
+
+// Each calls fn with every task f keeps, newest first, each in its true
+// current state, one at a time (see store.Store.Each).
+func (e *Engine) Each(ctx context.Context, f store.Filter, fn func(task.Task) error) error {
+	if _, _, err := e.reconcileRunning(ctx); err != nil {
+		return err
+	}
+	return e.Store.Each(ctx, f, fn)
+}
+
+// reconcileRunning brings every task still marked running up to date and
+// reports whether any was not running after all.
+func (e *Engine) reconcileRunning(ctx context.Context) ([]task.Task, bool, error) {
+	running, err := e.Store.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	if err != nil {
+		return nil, false, err
 	}
 	changed := false
 	for _, t := range running {
@@ -117,10 +139,7 @@ func (e *Engine) List(ctx context.Context, f store.Filter) ([]task.Task, error) 
 			changed = true
 		}
 	}
-	if !changed && len(f.Statuses) == 1 && f.Statuses[0] == task.Running && f.Limit == 0 {
-		return running, nil
-	}
-	return e.Store.List(ctx, f)
+	return running, changed, nil
 }
 
 // Reconcile returns t as it really is. A row still marked running whose

@@ -396,3 +396,70 @@ func FuzzPlainList(f *testing.F) {
 		}
 	})
 }
+
+// Listings walk the covering index alone: the table's pages hold the
+// environments, a few KiB a task, and reading them made a long list slow.
+func TestListingsNeverReadTheTable(t *testing.T) {
+	s, _ := openTemp(t)
+	for _, f := range []Filter{{}, {Limit: 5}, {Statuses: []task.Status{task.Exited, task.Killed, task.Unknown}}} {
+		q, args := listQuery(f)
+		vals := make([]any, len(args))
+		for i, a := range args {
+			vals[i] = a.Value
+		}
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, vals...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			rows.Scan(&id, &parent, &unused, &detail)
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if !slices.ContainsFunc(plan, func(d string) bool { return strings.Contains(d, "USING COVERING INDEX idx_tasks_list") }) {
+			t.Errorf("%+v: plan %q does not walk the covering index alone", f, plan)
+		}
+	}
+}
+
+func TestEachStreamsInOrderAndStopsOnError(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	base := time.Unix(1_700_000_000, 0)
+	for i, id := range []string{"a1", "b2", "c3", "d4"} {
+		started := base.Add(time.Duration(i/2) * time.Second) // two pairs started in the same second
+		if err := s.Reserve(ctx, newTask(id, "", started), never); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seen []string
+	if err := s.Each(ctx, Filter{}, func(tk task.Task) error { seen = append(seen, tk.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"d4", "c3", "b2", "a1"}; !slices.Equal(seen, want) {
+		t.Errorf("order %v, want %v (newest first, the later insert first within a second)", seen, want)
+	}
+	stop := errors.New("enough")
+	seen = nil
+	err := s.Each(ctx, Filter{}, func(tk task.Task) error {
+		seen = append(seen, tk.ID)
+		if len(seen) == 2 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || len(seen) != 2 {
+		t.Errorf("after fn failed: err %v, %d tasks given; want fn's own error after 2", err, len(seen))
+	}
+}
+
+func TestConnectionsReadThroughAMap(t *testing.T) {
+	s, _ := openTemp(t)
+	var size int64
+	if err := s.db.QueryRow("PRAGMA mmap_size").Scan(&size); err != nil || size != mmapSize {
+		t.Errorf("mmap_size %d (%v), want %d", size, err, mmapSize)
+	}
+}

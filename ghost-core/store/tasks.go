@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,9 +111,13 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 func (s *Store) Get(ctx context.Context, id string) (task.Task, error) {
 	var t task.Task
 	err := retryBusy(ctx, func() error {
-		row := s.db.QueryRowContext(ctx, `SELECT `+columns+`, env FROM tasks WHERE id = ?`, id)
-		var err error
-		t, err = scanTask(row, true)
+		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env FROM tasks WHERE id = ?`, id)
+		if err == nil && len(tasks) == 0 {
+			err = sql.ErrNoRows
+		}
+		if err == nil {
+			t = tasks[0]
+		}
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -181,104 +188,195 @@ type Filter struct {
 
 // List returns tasks newest first, without their environments.
 func (s *Store) List(ctx context.Context, f Filter) ([]task.Task, error) {
+	var out []task.Task
+	if f.Limit > 0 {
+		out = make([]task.Task, 0, min(f.Limit, 4096))
+	}
+	err := s.Each(ctx, f, func(t task.Task) error {
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// Each calls fn with every task f keeps, newest first, without its
+// environment, one row at a time: a listing of 100,000 tasks need not hold
+// them all at once. An error from fn stops the walk and is returned.
+func (s *Store) Each(ctx context.Context, f Filter, fn func(task.Task) error) error {
+	q, args := listQuery(f)
+	delivered := false
+	err := retryBusy(ctx, func() error {
+		err := s.walk(ctx, q, args, func(v []driver.Value) error {
+			delivered = true
+			if err := fn(taskFrom(v)); err != nil {
+				return &callbackError{err}
+			}
+			return nil
+		})
+		if delivered && isBusy(err) {
+			return ErrBusy // retrying would repeat what fn was given
+		}
+		return err
+	})
+	var ce *callbackError
+	if errors.As(err, &ce) {
+		return ce.err
+	}
+	return s.classify("reading tasks", err)
+}
+
+// walk runs a query on the driver's own connection and gives each row's
+// values as the driver made them. database/sql would copy every string
+// once more and convert every value through reflection: for a listing of
+// ten thousand tasks that was most of the time, and on a fresh process
+// each page of copies is a page fault.
+func (s *Store) walk(ctx context.Context, q string, args []driver.NamedValue, row func([]driver.Value) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return errors.New("database driver cannot query directly")
+		}
+		rows, err := qc.QueryContext(ctx, q, args)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		v := make([]driver.Value, len(rows.Columns()))
+		for {
+			if err := rows.Next(v); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			if err := row(v); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// listQuery is the query for f. Every listing but that of the running
+// tasks (a few, found through the status index) walks idx_tasks_list,
+// which holds every column read, so the table's pages, mostly
+// environments, are never touched.
+func listQuery(f Filter) (string, []driver.NamedValue) {
 	q := `SELECT ` + columns + ` FROM tasks`
-	var args []any
-	if len(f.Statuses) > 0 {
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
-		q += ` WHERE status IN (` + marks + `)`
-		for _, st := range f.Statuses {
-			args = append(args, string(st))
+	var args []driver.NamedValue
+	if len(f.Statuses) == 1 && f.Statuses[0] == task.Running {
+		q += ` WHERE status = 'running'`
+	} else {
+		q += ` INDEXED BY idx_tasks_list`
+		if len(f.Statuses) > 0 {
+			q += ` WHERE status IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ") + `)`
+			for i, st := range f.Statuses {
+				args = append(args, driver.NamedValue{Ordinal: i + 1, Value: string(st)})
+			}
 		}
 	}
 	q += ` ORDER BY started_at DESC, rowid DESC`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	var out []task.Task
-	err := retryBusy(ctx, func() error {
-		// Sized up front: growing a slice of 10,000 tasks step by step
-		// cost more than reading them (fresh pages are dear).
-		var n int
-		count := `SELECT count(*) FROM tasks` + q[strings.Index(q, " FROM tasks")+len(" FROM tasks"):strings.Index(q, " ORDER BY")]
-		if err := s.db.QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
-			return err
-		}
-		if f.Limit > 0 {
-			n = min(n, f.Limit)
-		}
-		var err error
-		out, err = queryTasksInto(ctx, s.db, make([]task.Task, 0, n), q, args...)
-		return err
-	})
-	return out, s.classify("reading tasks", err)
+	return q, args
 }
+
+// callbackError carries an error from Each's fn past retryBusy untouched.
+type callbackError struct{ err error }
+
+func (e *callbackError) Error() string { return e.err.Error() }
 
 type rowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// queryTasks reads tasks through database/sql, for queries inside a
+// transaction and single rows; listings go through walk.
 func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) ([]task.Task, error) {
-	return queryTasksInto(ctx, q, nil, query, args...)
-}
-
-func queryTasksInto(ctx context.Context, q rowsQuerier, out []task.Task, query string, args ...any) ([]task.Task, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	v := make([]driver.Value, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range v {
+		ptrs[i] = (*any)(&v[i]) // an *any takes the driver's value as it is
+	}
+	var out []task.Task
 	for rows.Next() {
-		t, err := scanTask(rows, false)
-		if err != nil {
+		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		out = append(out, taskFrom(v))
 	}
 	return out, rows.Err()
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanTask(sc scanner, withEnv bool) (task.Task, error) {
-	var (
-		t                            task.Task
-		pgid, exitCode, finished     sql.NullInt64
-		cwd, name, signal, env       sql.NullString
-		command, status              string
-		started, procStart, monStart int64
-	)
-	dest := []any{&t.ID, &t.PID, &pgid, &command, &cwd, &status, &exitCode, &started, &finished,
-		&t.LogPath, &name, &signal, &procStart, &t.BootID, &t.MonitorPID, &monStart, &t.LogError}
-	if withEnv {
-		dest = append(dest, &env)
+// taskFrom makes a task from the values of columns, and of env when there
+// is one more, as the driver returns them.
+func taskFrom(v []driver.Value) task.Task {
+	t := task.Task{
+		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
+		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
+		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]),
+		ProcStart: uint64(integer(v[12])), BootID: text(v[13]),
+		MonitorPID: int(integer(v[14])), MonitorStart: uint64(integer(v[15])), LogError: text(v[16]),
 	}
-	if err := sc.Scan(dest...); err != nil {
-		return task.Task{}, err
-	}
-	t.PGID = int(pgid.Int64)
-	t.Cwd = cwd.String
-	t.Name = name.String
-	t.Signal = signal.String
-	t.Status = task.Status(status)
-	if exitCode.Valid {
-		c := int(exitCode.Int64)
+	if v[6] != nil {
+		c := int(integer(v[6]))
 		t.ExitCode = &c
 	}
-	t.StartedAt = time.Unix(started, 0)
-	if finished.Valid {
-		t.FinishedAt = time.Unix(finished.Int64, 0)
+	if v[8] != nil {
+		t.FinishedAt = time.Unix(integer(v[8]), 0)
 	}
-	t.ProcStart = uint64(procStart)
-	t.MonitorStart = uint64(monStart)
+	command := text(v[3])
 	if t.Command = decodeList(command); t.Command == nil {
 		// A row written by hand may hold a plain string; show it as one word
 		// rather than failing the whole listing.
 		t.Command = []string{command}
 	}
-	if withEnv && env.Valid && env.String != "" {
-		t.Env = decodeMap(env.String)
+	if len(v) > 17 {
+		if env := text(v[17]); env != "" {
+			t.Env = decodeMap(env)
+		}
 	}
-	return t, nil
+	return t
+}
+
+// text is a TEXT value, or "" for NULL.
+func text(v driver.Value) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return ""
+}
+
+// integer is an INTEGER value, or 0 for NULL.
+func integer(v driver.Value) int64 {
+	switch v := v.(type) {
+	case int64:
+		return v
+	case float64:
+		return int64(v)
+	case string:
+		n, _ := strconv.ParseInt(v, 10, 64)
+		return n
+	}
+	return 0
 }
 
 func nullString(s string) any {

@@ -1,7 +1,6 @@
 package task
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -22,16 +21,20 @@ func (t Task) ExitText() string {
 
 // FormatRuntime shows a run time at the precision people read it at:
 // 42s, 3m05s, 2h07m, 4d03h.
-func FormatRuntime(d time.Duration) string {
+func FormatRuntime(d time.Duration) string { return string(AppendRuntime(nil, d)) }
+
+// AppendRuntime appends FormatRuntime(d) to b.
+func AppendRuntime(b []byte, d time.Duration) []byte {
+	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
+		return append(strconv.AppendInt(b, int64(d.Seconds()), 10), 's')
 	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+		return append(two(append(strconv.AppendInt(b, int64(d.Minutes()), 10), 'm'), int(d.Seconds())%60), 's')
 	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+		return append(two(append(strconv.AppendInt(b, int64(d.Hours()), 10), 'h'), int(d.Minutes())%60), 'm')
 	}
-	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
+	return append(two(append(strconv.AppendInt(b, int64(d.Hours())/24, 10), 'd'), int(d.Hours())%24), 'h')
 }
 
 // Field is one labelled line of a task's description.

@@ -2,7 +2,7 @@ package command
 
 import (
 	"bufio"
-	"fmt"
+	"bytes"
 	"io"
 	"os"
 	"strconv"
@@ -16,32 +16,96 @@ import (
 
 // table writes rows in columns sized by display width. The last column is
 // cut with "…" to fit width; every cell is made printable first.
-func table(out io.Writer, header []string, rows [][]string, width int) {
-	// One write per screenful, not per row: 10,000 rows were 10,000 syscalls.
-	w := bufio.NewWriterSize(out, 64<<10)
-	defer w.Flush()
-	widths := make([]int, len(header))
-	all := append([][]string{header}, rows...)
-	for _, r := range all {
-		for i, cell := range r[:len(r)-1] {
-			widths[i] = max(widths[i], printable.Width(cell))
+func table(out io.Writer, header []string, rows [][]string, width int) error {
+	tb := newTable(header...)
+	for _, r := range rows {
+		for _, cell := range r {
+			tb.add(cell)
 		}
 	}
+	return tb.write(out, width)
+}
+
+// tableBuilder collects the cells of a table, sized as they come, and
+// writes them out as table does. A row is kept as one string, its cells
+// joined by NUL (which printable text never holds), not as a string per
+// cell: a listing of 100,000 tasks is 800,000 cells, and on a fresh process
+// every new page of memory costs a fault.
+type tableBuilder struct {
+	cols   int
+	widths []int    // the widest cell of each column but the last
+	rows   []string // finished rows
+	row    []byte   // the row being added to
+	col    int      // the column of the next cell
+}
+
+// cellSep ends every cell of a row but the last.
+const cellSep = 0
+
+func newTable(header ...string) *tableBuilder {
+	tb := &tableBuilder{cols: len(header), widths: make([]int, len(header))}
+	for _, h := range header {
+		tb.add(h)
+	}
+	return tb
+}
+
+// add appends the next cell, row by row, made printable.
+func (tb *tableBuilder) add(cell string) {
+	p := printable.String(cell)
+	tb.next(printable.Width(p))
+	tb.row = append(tb.row, p...)
+	tb.end()
+}
+
+// addPrintable appends a cell that is printable already (digits, times).
+func (tb *tableBuilder) addPrintable(cell []byte) {
+	tb.next(printable.Width(string(cell)))
+	tb.row = append(tb.row, cell...)
+	tb.end()
+}
+
+func (tb *tableBuilder) next(width int) {
+	if tb.col < tb.cols-1 {
+		tb.widths[tb.col] = max(tb.widths[tb.col], width)
+	}
+}
+
+func (tb *tableBuilder) end() {
+	tb.col++
+	if tb.col < tb.cols {
+		tb.row = append(tb.row, cellSep)
+		return
+	}
+	tb.rows = append(tb.rows, string(tb.row))
+	tb.row, tb.col = tb.row[:0], 0
+}
+
+// write lays the table out, fitting the last column to width, one write
+// per 64 KiB rather than per row.
+func (tb *tableBuilder) write(out io.Writer, width int) error {
+	w := bufio.NewWriterSize(out, 64<<10)
 	used := 0
-	for _, wd := range widths[:len(widths)-1] {
+	for _, wd := range tb.widths[:tb.cols-1] {
 		used += wd + 2
 	}
 	lastWidth := max(width-used, 20)
-	var b strings.Builder
-	for _, r := range all {
-		b.Reset()
-		for i, cell := range r[:len(r)-1] {
-			b.WriteString(printable.Pad(cell, widths[i]))
-			b.WriteString("  ")
+	var line []byte
+	for _, row := range tb.rows {
+		line = line[:0]
+		for col := 0; col < tb.cols-1; col++ {
+			i := strings.IndexByte(row, cellSep)
+			line = append(line, row[:i]...)
+			for pad := tb.widths[col] - printable.Width(row[:i]) + 2; pad > 0; pad-- {
+				line = append(line, ' ')
+			}
+			row = row[i+1:]
 		}
-		b.WriteString(printable.Truncate(r[len(r)-1], lastWidth))
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		line = append(line, printable.Truncate(row, lastWidth)...)
+		line = append(bytes.TrimRight(line, " "), '\n')
+		w.Write(line)
 	}
+	return w.Flush()
 }
 
 // termWidth is the width to fit tables to: the terminal's, else $COLUMNS,
@@ -59,12 +123,15 @@ func termWidth(w io.Writer) int {
 }
 
 // startedCell shows the time of day for today's tasks, the date otherwise.
-func startedCell(t time.Time, now time.Time) string {
+func startedCell(t time.Time, now time.Time) string { return string(appendStarted(nil, t, now)) }
+
+// appendStarted appends startedCell(t, now) to b.
+func appendStarted(b []byte, t time.Time, now time.Time) []byte {
 	t = t.Local()
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-		return t.Format("15:04:05")
+		return t.AppendFormat(b, "15:04:05")
 	}
-	return t.Format("2006-01-02 15:04")
+	return t.AppendFormat(b, "2006-01-02 15:04")
 }
 
 func orDash(s string) string {
@@ -74,9 +141,12 @@ func orDash(s string) string {
 	return s
 }
 
-func pidCell(pid int) string {
+func pidCell(pid int) string { return string(appendPID(nil, pid)) }
+
+// appendPID appends pidCell(pid) to b.
+func appendPID(b []byte, pid int) []byte {
 	if pid <= 0 {
-		return "-"
+		return append(b, '-')
 	}
-	return strconv.Itoa(pid)
+	return strconv.AppendInt(b, int64(pid), 10)
 }

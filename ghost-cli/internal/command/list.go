@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -41,34 +43,90 @@ func list(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	tasks, err := e.List(context.Background(), store.Filter{Statuses: statuses})
+	// Tasks are printed (or laid out) as they are read, never all held:
+	// the history can be 100,000 tasks long.
+	f := store.Filter{Statuses: statuses}
+	ctx := context.Background()
+	switch {
+	case c.Bool("json"):
+		err = listJSON(ctx, e, f, c.App.Writer)
+	case c.Bool("quiet"):
+		err = listIDs(ctx, e, f, c.App.Writer)
+	default:
+		err = listTable(ctx, e, f, c.App.Writer)
+	}
 	if err != nil {
 		return failed("list", err)
 	}
-	switch {
-	case c.Bool("json"):
-		views := make([]task.JSONTask, len(tasks))
-		for i, t := range tasks {
-			views[i] = t.JSON()
-		}
-		return writeJSON(c, views)
-	case c.Bool("quiet"):
-		w := bufio.NewWriter(c.App.Writer)
-		for _, t := range tasks {
-			w.WriteString(t.ID + "\n")
-		}
-		return w.Flush()
-	}
-	now := time.Now()
-	rows := make([][]string, 0, len(tasks))
-	for _, t := range tasks {
-		rows = append(rows, []string{
-			t.ShortID(), orDash(t.Name), string(t.Status), t.ExitText(), pidCell(t.PID),
-			startedCell(t.StartedAt, now), task.FormatRuntime(t.Runtime(now)), printable.Quote(t.Command),
-		})
-	}
-	table(c.App.Writer, []string{"ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND"}, rows, termWidth(c.App.Writer))
 	return nil
+}
+
+func listIDs(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
+	w := bufio.NewWriterSize(out, 64<<10)
+	err := e.Each(ctx, f, func(t task.Task) error {
+		w.WriteString(t.ID)
+		return w.WriteByte('\n')
+	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// listJSON writes the JSON array task by task, exactly as encoding/json
+// would indent it whole.
+func listJSON(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
+	w := bufio.NewWriterSize(out, 64<<10)
+	var buf []byte
+	n := 0
+	err := e.Each(ctx, f, func(t task.Task) error {
+		buf = buf[:0]
+		if n == 0 {
+			buf = append(buf, '[')
+		} else {
+			buf = append(buf, ',')
+		}
+		n++
+		buf = append(buf, "\n  "...)
+		buf = t.AppendJSON(buf, 1)
+		_, err := w.Write(buf)
+		return err
+	})
+	if err == nil {
+		if n == 0 {
+			w.WriteString("[]\n")
+		} else {
+			w.WriteString("\n]\n")
+		}
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func listTable(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
+	now := time.Now()
+	tb := newTable("ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND")
+	var scratch []byte
+	err := e.Each(ctx, f, func(t task.Task) error {
+		tb.add(t.ShortID())
+		tb.add(orDash(t.Name))
+		tb.add(string(t.Status))
+		tb.add(t.ExitText())
+		scratch = appendPID(scratch[:0], t.PID)
+		tb.addPrintable(scratch)
+		scratch = appendStarted(scratch[:0], t.StartedAt, now)
+		tb.addPrintable(scratch)
+		scratch = task.AppendRuntime(scratch[:0], t.Runtime(now))
+		tb.addPrintable(scratch)
+		tb.add(printable.Quote(t.Command))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tb.write(out, termWidth(out))
 }
 
 // parseStatuses reads --status: states separated by commas; "finished"
