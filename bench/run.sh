@@ -2,8 +2,10 @@
 # make bench: measures ghost against nq, task-spooler (tsp) and setsid in
 # one run, plus follow latency, capture throughput, monitor memory and how
 # commands grow with history, and writes docs/benchmarks.md.
-# nq and tsp come from the distribution's packages: installed here when
-# missing and possible (root with apt-get), otherwise skipped with a note.
+# nq, tsp and tmux (to drive ghost-ui) come from the distribution's
+# packages, pm2 from the npm registry: installed here when missing and
+# possible (root with apt-get; npm into a cache directory), otherwise
+# skipped with a note.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/benchmarks.md
@@ -11,7 +13,7 @@ raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
 
 notes=()
-for pkg in nq:nq task-spooler:tsp; do
+for pkg in nq:nq task-spooler:tsp tmux:tmux; do
   name=${pkg%%:*} bin=${pkg##*:}
   if ! command -v "$bin" >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -21,13 +23,29 @@ for pkg in nq:nq task-spooler:tsp; do
   fi
 done
 
+if ! command -v pm2 >/dev/null; then
+  cache=${XDG_CACHE_HOME:-$HOME/.cache}/ghost-bench
+  if [ ! -x "$cache/node_modules/.bin/pm2" ] && command -v npm >/dev/null; then
+    mkdir -p "$cache" && (cd "$cache" && npm install --no-audit --no-fund --silent pm2) >/dev/null 2>&1 || true
+  fi
+  if [ -x "$cache/node_modules/.bin/pm2" ]; then
+    export PATH="$cache/node_modules/.bin:$PATH"
+  else
+    notes+=("pm2 is not installed and could not be (npm): skipped")
+  fi
+fi
+
 make -s build
-echo "running benchmarks (a few minutes)..." >&2
-(cd ghost-cli && GHOST_BIN=../bin/ghost go test -run '^$' -bench 'Launch' -benchtime 41x . ) | tee -a "$raw" >&2
+export GHOST_BIN=$PWD/bin/ghost GHOST_UI_BIN=$PWD/bin/ghost-ui
+echo "running benchmarks (several minutes)..." >&2
+(cd ghost-cli && go test -run '^$' -bench 'Launch' -benchtime 41x -timeout 30m . ) | tee -a "$raw" >&2
 (cd ghost-cli && go test -run '^$' -bench 'FollowLatency|MonitorMemory' -benchtime 3x . ) | tee -a "$raw" >&2
 # Throughput on a shared machine swings from run to run: more samples.
 (cd ghost-cli && go test -run '^$' -bench 'Capture' -benchtime 9x . ) | tee -a "$raw" >&2
 (cd ghost-cli && go test -run '^$' -bench 'History' -benchtime 15x -timeout 30m . ) | tee -a "$raw" >&2
+(cd ghost-cli && go test -run '^$' -bench 'UIIdle' -benchtime 3x . ) | tee -a "$raw" >&2
+(cd ghost-cli && go test -run '^$' -bench 'UIShowChange' -benchtime 21x . ) | tee -a "$raw" >&2
+(cd ghost-cli && go test -run '^$' -bench 'Machine' -benchtime 21x . ) | tee -a "$raw" >&2
 
 metric() { # metric BENCH-REGEX UNIT: the value reported with that unit
   awk -v re="$1" -v unit="$2" '$1 ~ re { for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' "$raw" | head -n1

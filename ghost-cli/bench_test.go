@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -128,7 +129,7 @@ func benchCommand(b *testing.B, dir string, args ...string) {
 	var all []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		if _, errOut, err := ghostResult(dir, args...); err != nil {
+		if _, errOut, err := benchResult(dir, args...); err != nil {
 			b.Fatal(err, errOut)
 		}
 		all = append(all, time.Since(start))
@@ -180,7 +181,8 @@ func BenchmarkCapture(b *testing.B) {
 }
 
 // BenchmarkMonitorMemory starts 50 tasks and reports the median PSS of
-// their monitors: what each running task costs.
+// their monitors, each measured once it waits in its second image: what
+// each running task costs.
 func BenchmarkMonitorMemory(b *testing.B) {
 	dir := b.TempDir()
 	defer stopAll(dir)
@@ -193,12 +195,15 @@ func BenchmarkMonitorMemory(b *testing.B) {
 	for b.Loop() {
 		var monitors []int
 		for range 50 {
-			out, errOut, err := ghostResult(dir, "run", "sleep", "300")
+			out, errOut, err := benchResult(dir, "run", "sleep", "300")
 			if err != nil {
 				b.Fatal(err, errOut)
 			}
 			tk, _ := e.Find(context.Background(), strings.TrimSpace(out))
 			monitors = append(monitors, tk.MonitorPID)
+		}
+		for _, pid := range monitors {
+			waitSecondImage(b, pid)
 		}
 		for _, pid := range monitors {
 			pss = append(pss, pssKiB(pid))
@@ -207,6 +212,21 @@ func BenchmarkMonitorMemory(b *testing.B) {
 	}
 	sort.Ints(pss)
 	b.ReportMetric(float64(pss[len(pss)/2]), "KiB-PSS-median")
+}
+
+// waitSecondImage waits until monitor pid has re-executed itself to wait.
+func waitSecondImage(b *testing.B, pid int) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if strings.Contains(string(cmdline), "__ghost_monitor_wait") {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("monitor %d not waiting in its second image: %q", pid, cmdline)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func pssKiB(pid int) int {
@@ -223,19 +243,38 @@ func pssKiB(pid int) int {
 	return 0
 }
 
+// benchGhost is the ghost binary benchmarks time: $GHOST_BIN (make bench:
+// bin/ghost, as users run it), else this test binary acting as ghost.
+func benchGhost() string {
+	if p := os.Getenv("GHOST_BIN"); p != "" {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+	}
+	exe, _ := os.Executable()
+	return exe
+}
+
+// benchResult runs benchGhost with the data directory dir.
+func benchResult(dir string, args ...string) (string, string, error) {
+	cmd := &exec.Cmd{Path: benchGhost(), Args: append([]string{"ghost"}, args...)}
+	cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.String(), stderr.String(), err
+}
+
 // BenchmarkLaunch times starting `true` in the background with ghost and
 // with the tools people would otherwise use, alternating between them in
 // one run so that a noisy machine weighs on all alike: nq and tsp when
-// installed, and setsid as the floor (a bare fork with nothing recorded).
+// installed, pm2 when on PATH, and setsid as the floor (a bare fork with nothing recorded).
 // GHOST_BIN names the ghost binary to time (make bench: bin/ghost); the
 // default is this test binary acting as ghost.
 func BenchmarkLaunch(b *testing.B) {
 	dir := b.TempDir()
 	defer stopAll(dir)
-	ghostBin, _ := os.Executable()
-	if p := os.Getenv("GHOST_BIN"); p != "" {
-		ghostBin, _ = filepath.Abs(p)
-	}
+	ghostBin := benchGhost()
 	tools := []struct {
 		name string
 		cmd  func() *exec.Cmd
@@ -271,6 +310,28 @@ func BenchmarkLaunch(b *testing.B) {
 			return c
 		}})
 	}
+	if _, err := exec.LookPath("pm2"); err == nil {
+		// pm2 runs its daemon first (not timed); each launch is one
+		// `pm2 start` talking to it, with restarts off as with the others.
+		env := append(os.Environ(), "PM2_HOME="+b.TempDir())
+		pm2 := func(args ...string) *exec.Cmd {
+			c := exec.Command("pm2", args...)
+			c.Env = env
+			return c
+		}
+		if out, err := pm2("ping").CombinedOutput(); err != nil {
+			b.Fatalf("pm2 ping: %v %s", err, out)
+		}
+		defer pm2("kill").Run()
+		n := 0
+		tools = append(tools, struct {
+			name string
+			cmd  func() *exec.Cmd
+		}{"pm2", func() *exec.Cmd {
+			n++
+			return pm2("start", "true", "--name", fmt.Sprintf("t%d", n), "--no-autorestart")
+		}})
+	}
 	times := make([][]time.Duration, len(tools))
 	for b.Loop() {
 		for i, t := range tools {
@@ -285,4 +346,147 @@ func BenchmarkLaunch(b *testing.B) {
 	for i, t := range tools {
 		b.ReportMetric(float64(median(times[i]).Microseconds())/1000, t.name+"-ms")
 	}
+}
+
+// uiSession runs ghost-ui on dir in a detached tmux session of 120x40 and
+// returns its pid and a function that reads the screen. GHOST_UI_BIN names
+// the binary (make bench: bin/ghost-ui); without it, or without tmux, the
+// benchmark is skipped.
+func uiSession(b *testing.B, dir string) (int, func() string) {
+	b.Helper()
+	ui := os.Getenv("GHOST_UI_BIN")
+	if ui == "" {
+		b.Skip("GHOST_UI_BIN not set")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		b.Skip("tmux not installed")
+	}
+	ui, _ = filepath.Abs(ui)
+	sock := filepath.Join(b.TempDir(), "tmux.sock")
+	tmux := func(args ...string) *exec.Cmd { return exec.Command("tmux", append([]string{"-S", sock}, args...)...) }
+	start := tmux("new-session", "-d", "-x", "120", "-y", "40", "env", "GHOST_DATA_DIR="+dir, "TERM=xterm-256color", ui)
+	if out, err := start.CombinedOutput(); err != nil {
+		b.Fatalf("tmux: %v %s", err, out)
+	}
+	b.Cleanup(func() { tmux("kill-server").Run() })
+	out, err := tmux("list-panes", "-F", "#{pane_pid}").Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	screen := func() string {
+		out, _ := tmux("capture-pane", "-p").Output()
+		return string(out)
+	}
+	return pid, screen
+}
+
+// waitScreen polls the screen until it shows want.
+func waitScreen(b *testing.B, screen func() string, want string) {
+	b.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(screen(), want) {
+		if time.Now().After(deadline) {
+			b.Fatalf("ghost-ui never showed %q:\n%s", want, screen())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// cpuTicks is the user and system time pid has used, in clock ticks.
+func cpuTicks(b *testing.B, pid int) int {
+	stat := procStatFields(b, pid)
+	u, _ := strconv.Atoi(stat[11])
+	s, _ := strconv.Atoi(stat[12])
+	return u + s
+}
+
+// procStatFields are the fields of /proc/<pid>/stat after the command name.
+func procStatFields(b *testing.B, pid int) []string {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+}
+
+// BenchmarkUIIdle reports the share of one core ghost-ui uses, idle, while
+// it shows 50 running tasks (USER_HZ is 100 on Linux).
+func BenchmarkUIIdle(b *testing.B) {
+	dir := b.TempDir()
+	defer stopAll(dir)
+	for range 50 {
+		if _, errOut, err := benchResult(dir, "run", "sleep", "600"); err != nil {
+			b.Fatal(err, errOut)
+		}
+	}
+	pid, screen := uiSession(b, dir)
+	waitScreen(b, screen, "50 running")
+	var shares []float64
+	for b.Loop() {
+		before, start := cpuTicks(b, pid), time.Now()
+		time.Sleep(20 * time.Second)
+		ticks := cpuTicks(b, pid) - before
+		shares = append(shares, float64(ticks)/100/time.Since(start).Seconds()*100)
+	}
+	sort.Float64s(shares)
+	b.ReportMetric(shares[len(shares)/2], "%-of-a-core")
+}
+
+// BenchmarkUIShowChange reports how long ghost-ui, showing a history of
+// 10,000 tasks, takes to show a task started by ghost run: from run
+// returning (the row is written) to the name on the screen.
+func BenchmarkUIShowChange(b *testing.B) {
+	dir := history(b, 10_000)
+	defer stopAll(dir)
+	_, screen := uiSession(b, dir)
+	waitScreen(b, screen, "job9999")
+	var all []time.Duration
+	n := 0
+	for b.Loop() {
+		n++
+		name := fmt.Sprintf("mark%d", n)
+		if _, errOut, err := benchResult(dir, "run", "-n", name, "sleep", "600"); err != nil {
+			b.Fatal(err, errOut)
+		}
+		start := time.Now()
+		waitScreen(b, screen, name)
+		all = append(all, time.Since(start))
+	}
+	b.ReportMetric(float64(median(all).Microseconds())/1000, "ms-median")
+}
+
+// BenchmarkMachine measures what every figure here stands on: the cost of
+// a fresh page of memory (each new process touches hundreds), the start
+// of ghost itself doing nothing (`ghost --version`) and of a small C
+// program (`true`). On machines where a page fault is dear, as in some
+// virtual machines, every short-lived command is slower for it.
+func BenchmarkMachine(b *testing.B) {
+	const pages = 20_000
+	var faults, ghostStart, trueStart []time.Duration
+	for b.Loop() {
+		mem, err := syscall.Mmap(-1, 0, pages*4096, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		for i := 0; i < len(mem); i += 4096 {
+			mem[i] = 1
+		}
+		faults = append(faults, time.Since(start)/pages)
+		syscall.Munmap(mem)
+		for _, run := range []struct {
+			cmd *exec.Cmd
+			to  *[]time.Duration
+		}{{exec.Command(benchGhost(), "--version"), &ghostStart}, {exec.Command("true"), &trueStart}} {
+			start := time.Now()
+			if err := run.cmd.Run(); err != nil {
+				b.Fatal(err)
+			}
+			*run.to = append(*run.to, time.Since(start))
+		}
+	}
+	b.ReportMetric(float64(median(faults).Nanoseconds())/1000, "us-per-page-fault")
+	b.ReportMetric(float64(median(ghostStart).Microseconds())/1000, "ghost-version-ms")
+	b.ReportMetric(float64(median(trueStart).Microseconds())/1000, "true-ms")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -269,5 +270,68 @@ func TestMonitorKilledTaskBecomesUnknown(t *testing.T) {
 	}
 	if tk.Status != task.Unknown {
 		t.Fatalf("status %s, want unknown", tk.Status)
+	}
+}
+
+// A descriptor the caller left open (a CI runner's pipe) reaches neither
+// the monitor nor the task: the runner sees the pipe close as soon as
+// ghost run returns, not when the task ends.
+func TestInheritedDescriptorsDoNotReachTheTask(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cleanupTasks(t, dir)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	exe, _ := os.Executable()
+	// As descriptor 8: the monitor's own 3 and 4 would cover a lower one.
+	cmd := &exec.Cmd{Path: exe, Args: []string{"ghost", "run", "sleep", "30"}, ExtraFiles: []*os.File{nil, nil, nil, nil, nil, w}}
+	cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
+	out, err := cmd.Output()
+	w.Close()
+	if err != nil {
+		t.Fatalf("ghost run: %v", err)
+	}
+	id := strings.TrimSpace(string(out))
+	r.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := r.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		t.Fatalf("read %d bytes, %v: the pipe is still held open (want EOF at once)", n, err)
+	}
+	if s := ghost(t, dir, "status", id); !strings.Contains(s, "running") {
+		t.Fatalf("task not running: %s", s)
+	}
+}
+
+// Once its task runs, a monitor waits in a fresh image of itself (so what
+// starting took is gone), with the same pid, and still records the end.
+func TestMonitorWaitsInAFreshImage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cleanupTasks(t, dir)
+	id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", "read x < /dev/null; sleep 1; echo done; exit 7"))
+	db := rawDB(t, dir)
+	var monitorPID int
+	if err := db.QueryRow(`SELECT monitor_pid FROM tasks WHERE id = ?`, id).Scan(&monitorPID); err != nil || monitorPID <= 0 {
+		t.Fatalf("monitor_pid %d, %v", monitorPID, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", monitorPID))
+		if err != nil {
+			t.Fatalf("monitor %d gone before its task: %v", monitorPID, err)
+		}
+		if strings.Contains(string(cmdline), "__ghost_monitor_wait") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("monitor still in its first image: %q", cmdline)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	waitRecorded(t, db, id, "exited 7")
+	if out := ghost(t, dir, "log", id); out != "done\n" {
+		t.Errorf("log %q, want %q", out, "done\n")
 	}
 }

@@ -104,6 +104,48 @@ func TestRotationBoundsDiskUse(t *testing.T) {
 	}
 }
 
+// A writer adopted part way (a monitor handing its log to its next image)
+// goes on where the first left off: same size accounting, same rotation,
+// and what a reader gets is every byte once, in order.
+func TestAdoptedWriterContinuesTheLog(t *testing.T) {
+	dir := t.TempDir()
+	p := Policy{MaxSize: 1000, MaxFiles: 4}
+	w, err := Create(dir, id, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	line := func(i int) string { return fmt.Sprintf("line %04d %s\n", i, strings.Repeat("y", i%40)) }
+	for i := range 60 { // past one rotation, part way into the next file
+		all.WriteString(line(i))
+		write(t, w, line(i))
+	}
+	w2, err := Adopt(dir, id, w.Policy(), w.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 60; i < 120; i++ {
+		all.WriteString(line(i))
+		write(t, w2, line(i))
+	}
+	w2.Close()
+	files, _ := Files(dir, id)
+	var got strings.Builder
+	for _, f := range files { // oldest first
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(b)) > p.MaxSize {
+			t.Errorf("%s is %d bytes, over %d", f, len(b), p.MaxSize)
+		}
+		got.Write(b)
+	}
+	if len(files) != 4 || !strings.HasSuffix(all.String(), got.String()) || got.Len() < 3*int(p.MaxSize) {
+		t.Errorf("%d files holding %d bytes; want 4 files ending the %d bytes written", len(files), got.Len(), all.Len())
+	}
+}
+
 func TestOneFilePolicyKeepsOnlyTheCurrentFile(t *testing.T) {
 	dir := t.TempDir()
 	w, _ := Create(dir, id, Policy{MaxSize: 10, MaxFiles: 1})

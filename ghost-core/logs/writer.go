@@ -3,6 +3,7 @@ package logs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"syscall"
 )
@@ -39,6 +40,32 @@ func Create(dir, id string, p Policy) (*Writer, error) {
 	}
 	return w, nil
 }
+
+// Adopt continues a log whose current file f is open already, as a
+// monitor that re-executes itself hands it over.
+func Adopt(dir, id string, p Policy, f *os.File) (*Writer, error) {
+	if p.MaxSize <= 0 || p.MaxFiles <= 0 {
+		p = DefaultPolicy
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, fmt.Errorf("adopting log: %w", err)
+	}
+	w := &Writer{dir: dir, id: id, policy: p, f: f, size: size}
+	for w.rotated+1 < p.MaxFiles {
+		if _, err := os.Lstat(rotatedPath(dir, id, w.rotated+1)); err != nil {
+			break
+		}
+		w.rotated++
+	}
+	return w, nil
+}
+
+// File is the current file, for a monitor to hand over to its next image.
+func (w *Writer) File() *os.File { return w.f }
+
+// Policy is the writer's rotation policy.
+func (w *Writer) Policy() Policy { return w.policy }
 
 func (w *Writer) open() error {
 	// Not O_APPEND: the monitor is the only writer.

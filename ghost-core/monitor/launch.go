@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -20,7 +21,7 @@ const (
 // IsMonitor reports whether this process was started as a monitor. Every
 // binary that launches tasks calls it first thing in main.
 func IsMonitor() bool {
-	return os.Getenv(markerEnv) == "1" && len(os.Args) > 1 && os.Args[1] == markerArg
+	return os.Getenv(markerEnv) == "1" && len(os.Args) > 1 && (os.Args[1] == markerArg || os.Args[1] == markerWaitArg)
 }
 
 // Started is what a launcher learns about a task that runs.
@@ -57,10 +58,15 @@ func Start(spec Spec) (Started, error) {
 		statusW.Close()
 		return Started{}, fmt.Errorf("starting monitor: %w", err)
 	}
+	// Whatever the caller left open for us (a CI runner's pipe, a
+	// terminal) must not reach the monitor, and through it the task, which
+	// would hold it for its whole life: a runner waiting for that pipe to
+	// close would wait for the task.
+	closeInheritedOnExec()
 	pid, err := syscall.ForkExec(exe, []string{"ghost-monitor", markerArg, spec.ID}, &syscall.ProcAttr{
 		// The task's environment travels in the spec; the monitor's own is
 		// tuned to stay small: one P and one malloc arena (SQLite).
-		Env:   append(os.Environ(), markerEnv+"=1", "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1"),
+		Env:   append(os.Environ(), markerEnv+"=1", "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1", "GODEBUG=memprofilerate=0"),
 		Files: []uintptr{devnull.Fd(), devnull.Fd(), devnull.Fd(), specR.Fd(), statusW.Fd()},
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	})
@@ -114,4 +120,21 @@ func waitMonitor(pid int) error {
 		return fmt.Errorf("monitor exited with status %d", ws.ExitStatus())
 	}
 	return nil
+}
+
+// closeInheritedOnExec marks every descriptor above stderr close-on-exec.
+// Go opens its own that way; this catches those a parent handed down.
+func closeInheritedOnExec() {
+	d, err := os.Open("/dev/fd")
+	if err != nil {
+		return
+	}
+	names, _ := d.Readdirnames(-1)
+	self := int(d.Fd())
+	for _, name := range names {
+		if fd, err := strconv.Atoi(name); err == nil && fd > 2 && fd != self {
+			syscall.CloseOnExec(fd)
+		}
+	}
+	d.Close()
 }

@@ -30,6 +30,9 @@ const (
 
 // Main is the monitor's whole life. It returns the monitor's exit status.
 func Main() int {
+	if os.Args[1] == markerWaitArg {
+		return waitMain(os.Args[2:])
+	}
 	// Signals aimed at a session or terminal are not for us: the task must
 	// be watched to its end. Handlers (not SIG_IGN) are installed so the
 	// task, which inherits dispositions across exec, gets the defaults.
@@ -39,6 +42,25 @@ func Main() int {
 		for range sigs {
 		}
 	}()
+	// Starting runs on a goroutine of its own: the stack that opening the
+	// database grows goes away with it instead of staying with the monitor.
+	started := make(chan *running)
+	go func() { started <- begin() }()
+	m := <-started
+	if m == nil {
+		return 1
+	}
+	// Waiting goes on in a fresh image; only if that cannot start does it
+	// go on here.
+	shed(m)
+	settle()
+	m.supervise()
+	return 0
+}
+
+// begin reads the spec, starts the task and tells the launcher how that
+// went. It returns nil when the task did not start.
+func begin() *running {
 	syscall.CloseOnExec(3)
 	syscall.CloseOnExec(4)
 	specFile := os.NewFile(3, "spec")
@@ -47,24 +69,28 @@ func Main() int {
 	specFile.Close()
 	if err != nil {
 		sendReport(statusFile, errorReport(fmt.Errorf("reading task spec: %w", err)))
-		return 1
+		return nil
 	}
 	m, st, err := start(spec)
 	if err != nil {
 		sendReport(statusFile, errorReport(err))
-		return 1
+		return nil
 	}
 	sendReport(statusFile, report{PID: m.pid, ProcStart: m.procStart})
 	// Closed once the launcher is released, as closing may checkpoint;
 	// closed at all so the monitor stays small while the task runs.
 	st.Close()
-	// A monitor lives as long as its task, doing little: collect often from
-	// here on (not while starting, which must be quick), and give back what
-	// starting took (the database, the spec).
+	return m
+}
+
+// settle gives back what starting took (the database, the spec, the
+// stack) before the long wait, when the monitor could not shed it by
+// re-executing, and from then on collects often: a monitor lives as long
+// as its task and does little.
+func settle() {
 	debug.SetGCPercent(20)
 	debug.FreeOSMemory()
-	m.supervise()
-	return 0
+	trimMalloc()
 }
 
 func sendReport(f *os.File, r report) {

@@ -1,0 +1,84 @@
+package monitor
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"syscall"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
+	"github.com/ghostproject/ghost/ghost-core/logs"
+)
+
+// markerWaitArg enters a monitor's second image, which only waits: the task
+// runs and its row is written.
+const markerWaitArg = "__ghost_monitor_wait"
+
+// shed re-executes the monitor to wait for its task in a fresh image.
+// Starting a task (the spec, SQLite, database/sql) leaves over a megabyte
+// behind that neither Go's allocator nor C's hands back, and a monitor
+// lives as long as its task; a fresh image holds only what waiting needs.
+// exec keeps the pid (so the monitor's identity, and its child), and the
+// output pipe and log file cross as numbered descriptors. shed returns
+// only if the exec failed, and then the caller waits in this image.
+func shed(m *running) {
+	exe, err := executable()
+	if err != nil {
+		return
+	}
+	// Ignored, not handled: a disposition of SIG_IGN survives exec, so no
+	// hang-up can end the monitor before the new image is up. The task was
+	// started with the defaults already.
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
+	out, log := int(m.out.Fd()), int(m.log.File().Fd())
+	syscall.Syscall(syscall.SYS_FCNTL, uintptr(out), syscall.F_SETFD, 0)
+	syscall.Syscall(syscall.SYS_FCNTL, uintptr(log), syscall.F_SETFD, 0)
+	p := m.log.Policy()
+	args := []string{"ghost-monitor", markerWaitArg, m.spec.ID, m.dir.Path, strconv.Itoa(m.pid),
+		strconv.Itoa(out), strconv.Itoa(log), strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles)}
+	syscall.Exec(exe, args, os.Environ())
+	syscall.CloseOnExec(out)
+	syscall.CloseOnExec(log)
+}
+
+// waitMain is the second image's whole life: wait for the task, drain its
+// output, record its end.
+func waitMain(args []string) int {
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
+	debug.SetGCPercent(20)
+	m, err := adopt(args)
+	if err != nil {
+		// Nothing to wait with: the task's end will read as unknown.
+		fmt.Fprintln(os.Stderr, "ghost-monitor:", err)
+		return 1
+	}
+	m.supervise()
+	return 0
+}
+
+// adopt rebuilds the running task from the arguments shed passed.
+func adopt(args []string) (*running, error) {
+	if len(args) != 7 {
+		return nil, errors.New("wrong number of arguments")
+	}
+	nums := make([]int64, 5)
+	for i, a := range args[2:] {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("argument %d: %w", i+3, err)
+		}
+		nums[i] = n
+	}
+	pid, outFd, logFd := int(nums[0]), uintptr(nums[1]), uintptr(nums[2])
+	syscall.CloseOnExec(int(outFd))
+	syscall.CloseOnExec(int(logFd))
+	dir := datadir.Dir{Path: args[1]}
+	w, err := logs.Adopt(dir.LogDir(), args[0], logs.Policy{MaxSize: nums[3], MaxFiles: int(nums[4])}, os.NewFile(logFd, "log"))
+	if err != nil {
+		return nil, err
+	}
+	return &running{spec: Spec{ID: args[0], DataDir: args[1]}, dir: dir, pid: pid, out: os.NewFile(outFd, "output"), log: w}, nil
+}
