@@ -304,13 +304,16 @@ func TestInheritedDescriptorsDoNotReachTheTask(t *testing.T) {
 	}
 }
 
-// Once its task runs, a monitor waits in a fresh image of itself (so what
-// starting took is gone), with the same pid, and still records the end.
+// Once its task has run a while, quiet between lines, a monitor hands the
+// waiting to a fresh image of itself (so what starting took is gone), with
+// the same pid: no line is lost or repeated across the hand-over, and the
+// end is still recorded.
 func TestMonitorWaitsInAFreshImage(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cleanupTasks(t, dir)
-	id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", "read x < /dev/null; sleep 1; echo done; exit 7"))
+	script := `i=1; while [ $i -le 12 ]; do echo line$i; i=$((i+1)); sleep 0.3; done; exit 7`
+	id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", script))
 	db := rawDB(t, dir)
 	var monitorPID int
 	if err := db.QueryRow(`SELECT monitor_pid FROM tasks WHERE id = ?`, id).Scan(&monitorPID); err != nil || monitorPID <= 0 {
@@ -320,7 +323,7 @@ func TestMonitorWaitsInAFreshImage(t *testing.T) {
 	for {
 		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", monitorPID))
 		if err != nil {
-			t.Fatalf("monitor %d gone before its task: %v", monitorPID, err)
+			t.Fatalf("monitor %d gone before it re-executed: %v", monitorPID, err)
 		}
 		if strings.Contains(string(cmdline), "__ghost_monitor_wait") {
 			break
@@ -331,7 +334,11 @@ func TestMonitorWaitsInAFreshImage(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	waitRecorded(t, db, id, "exited 7")
-	if out := ghost(t, dir, "log", id); out != "done\n" {
-		t.Errorf("log %q, want %q", out, "done\n")
+	var want strings.Builder
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&want, "line%d\n", i)
+	}
+	if out := ghost(t, dir, "log", id); out != want.String() {
+		t.Errorf("log %q, want %q", out, want.String())
 	}
 }

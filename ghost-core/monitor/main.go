@@ -50,11 +50,8 @@ func Main() int {
 	if m == nil {
 		return 1
 	}
-	// Waiting goes on in a fresh image; only if that cannot start does it
-	// go on here.
-	shed(m)
 	settle()
-	m.supervise()
+	m.supervise(true)
 	return 0
 }
 
@@ -224,13 +221,50 @@ func classifyExecError(name string, err error) error {
 	return fmt.Errorf("starting %s: %w", name, err)
 }
 
-// supervise drains output until the task ends, then records the end.
-func (m *running) supervise() {
-	st := &pumpState{}
-	pumped := make(chan struct{})
-	go func() { pump(m.out, m.log, st); close(pumped) }()
+// A monitor whose task has run for shedAge, with output quiet for
+// shedQuiet, re-executes itself to wait in a fresh image (see shed). Short
+// tasks end first and never pay for it; a task that floods its output
+// keeps its monitor as it is, so the stream is never held up.
+const (
+	shedAge   = time.Second
+	shedQuiet = 250 * time.Millisecond
+)
 
-	end := waitExit(m.pid)
+// supervise drains output until the task ends, then records the end. When
+// mayShed, it hands the waiting over to a fresh image once it can.
+func (m *running) supervise(mayShed bool) {
+	st := &pumpState{last: time.Now()}
+	pumped := m.startPump(st)
+	exited := make(chan task.End, 1)
+	go func() { exited <- waitExit(m.pid) }()
+	var check <-chan time.Time
+	if mayShed {
+		tick := time.NewTicker(shedQuiet / 2)
+		defer tick.Stop()
+		check = tick.C
+	}
+	born := time.Now()
+	var end task.End
+	for waiting := true; waiting; {
+		select {
+		case end = <-exited:
+			waiting = false
+		case <-check:
+			if time.Since(born) < shedAge || !st.quietFor(shedQuiet) {
+				continue
+			}
+			// The pump stops between reads; what the task writes meanwhile
+			// waits in the pipe for the next image.
+			m.out.SetReadDeadline(time.Now())
+			<-pumped
+			if st.failure() == nil {
+				shed(m) // returns only if the exec failed
+			}
+			check = nil
+			m.out.SetReadDeadline(time.Time{})
+			pumped = m.startPump(st)
+		}
+	}
 	logErr := drain(st, pumped)
 	if err := m.log.Close(); err != nil && logErr == nil {
 		logErr = fmt.Errorf("closing log: %w", err)
@@ -242,6 +276,12 @@ func (m *running) supervise() {
 	reap(m.pid)
 }
 
+func (m *running) startPump(st *pumpState) <-chan struct{} {
+	pumped := make(chan struct{})
+	go func() { pump(m.out, m.log, st); close(pumped) }()
+	return pumped
+}
+
 // pumpState is shared by the pump and the monitor's main goroutine.
 type pumpState struct {
 	mu     sync.Mutex
@@ -250,13 +290,28 @@ type pumpState struct {
 	err    error     // the first error writing the log: output lost
 }
 
-// pump moves the task's output into the log with plain blocking reads of a
-// large buffer, as cat does: parking in the runtime's poller between small
-// writes cost a fast writer a third of its speed. It never stops reading
-// while the task runs: if the log cannot be written (disk full), output is
-// read and dropped, not left to fill the pipe and block the task.
+// quietFor reports whether no output has arrived for d.
+func (st *pumpState) quietFor(d time.Duration) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return time.Since(st.last) >= d
+}
+
+// failure is the error that lost output, if any.
+func (st *pumpState) failure() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.err
+}
+
+// pump moves the task's output into the log in reads of a large buffer,
+// through the runtime's poller: no thread sits blocked in read while the
+// task is quiet, and a read deadline stops the pump between reads. It
+// returns at the first read error (the end of output, or that deadline).
+// It never stops reading otherwise while the task runs: if the log cannot
+// be written (disk full), output is read and dropped, not left to fill the
+// pipe and block the task.
 func pump(r *os.File, w *logs.Writer, st *pumpState) {
-	r.Fd() // switches the pipe to blocking mode
 	buf := make([]byte, 128<<10)
 	for {
 		n, err := r.Read(buf)

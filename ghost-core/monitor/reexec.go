@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"syscall"
 
@@ -33,7 +32,10 @@ func shed(m *running) {
 	// hang-up can end the monitor before the new image is up. The task was
 	// started with the defaults already.
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
-	out, log := int(m.out.Fd()), int(m.log.File().Fd())
+	out, log := fdOf(m.out), int(m.log.File().Fd())
+	if out < 0 {
+		return
+	}
 	syscall.Syscall(syscall.SYS_FCNTL, uintptr(out), syscall.F_SETFD, 0)
 	syscall.Syscall(syscall.SYS_FCNTL, uintptr(log), syscall.F_SETFD, 0)
 	p := m.log.Policy()
@@ -44,18 +46,30 @@ func shed(m *running) {
 	syscall.CloseOnExec(log)
 }
 
+// fdOf is f's descriptor, read without File.Fd, which would switch a pipe
+// to blocking mode: the next image reads it through its poller too.
+func fdOf(f *os.File) int {
+	fd := -1
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(d uintptr) { fd = int(d) })
+	}
+	return fd
+}
+
 // waitMain is the second image's whole life: wait for the task, drain its
 // output, record its end.
 func waitMain(args []string) int {
+	// No collection is asked for, nor tuned: this image allocates next to
+	// nothing while it waits, and a collection would itself touch a few
+	// hundred KiB of memory that were never needed.
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
-	debug.SetGCPercent(20)
 	m, err := adopt(args)
 	if err != nil {
 		// Nothing to wait with: the task's end will read as unknown.
 		fmt.Fprintln(os.Stderr, "ghost-monitor:", err)
 		return 1
 	}
-	m.supervise()
+	m.supervise(false)
 	return 0
 }
 

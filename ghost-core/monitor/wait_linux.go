@@ -33,6 +33,7 @@ type childInfo struct {
 // zombie keeps its pid, so nobody can be handed that pid (and signalled in
 // the task's place) before the end is recorded.
 func waitExit(pid int) task.End {
+	awaitExit(pid)
 	var info unix.Siginfo
 	for {
 		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
@@ -53,6 +54,30 @@ func waitExit(pid int) task.End {
 		return task.End{Status: task.Killed, Signal: proc.SignalName(syscall.Signal(ci.Status)), FinishedAt: now}
 	}
 	return task.End{Status: task.Unknown, FinishedAt: now}
+}
+
+// awaitExit parks until the child pid has ended, through a pidfd in the
+// runtime's poller rather than a thread blocked in waitid: a monitor waits
+// for hours, and each blocked thread is memory. Without pidfds (Linux
+// before 5.3) it returns at once and waitid blocks instead.
+func awaitExit(pid int) {
+	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)
+	if err != nil {
+		return
+	}
+	f := os.NewFile(uintptr(fd), "pidfd")
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	// A pidfd reads as ready once its process has ended; the callback is
+	// asked again after each wake-up until it says so.
+	rc.Read(func(uintptr) bool {
+		var info unix.Siginfo
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+		return err != nil || (*childInfo)(unsafe.Pointer(&info)).PID != 0
+	})
 }
 
 // reap collects the zombie once its end is recorded.
