@@ -129,7 +129,7 @@ func (e *Engine) Each(ctx context.Context, f store.Filter, fn func(task.Task) er
 // reconcileRunning brings every task still marked running up to date and
 // reports whether any was not running after all.
 func (e *Engine) reconcileRunning(ctx context.Context) ([]task.Task, bool, error) {
-	running, err := e.Store.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	running, err := e.Store.Running(ctx)
 	if err != nil {
 		return nil, false, err
 	}

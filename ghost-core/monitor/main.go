@@ -81,9 +81,10 @@ func begin() *running {
 }
 
 // settle gives back what starting took (the database, the spec, the
-// stack) before the long wait, when the monitor could not shed it by
-// re-executing, and from then on collects often: a monitor lives as long
-// as its task and does little.
+// stack) before the wait, and from then on collects often: the hand-over
+// to a fresh image comes only once the task has run a while and may never
+// come (a task that floods its output), and a monitor lives as long as its
+// task.
 func settle() {
 	debug.SetGCPercent(20)
 	debug.FreeOSMemory()

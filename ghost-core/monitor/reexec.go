@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 )
@@ -36,8 +38,8 @@ func shed(m *running) {
 	if out < 0 {
 		return
 	}
-	syscall.Syscall(syscall.SYS_FCNTL, uintptr(out), syscall.F_SETFD, 0)
-	syscall.Syscall(syscall.SYS_FCNTL, uintptr(log), syscall.F_SETFD, 0)
+	unix.FcntlInt(uintptr(out), unix.F_SETFD, 0) // inherited across the exec
+	unix.FcntlInt(uintptr(log), unix.F_SETFD, 0)
 	p := m.log.Policy()
 	args := []string{"ghost-monitor", markerWaitArg, m.spec.ID, m.dir.Path, strconv.Itoa(m.pid),
 		strconv.Itoa(out), strconv.Itoa(log), strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles)}

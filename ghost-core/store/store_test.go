@@ -402,7 +402,7 @@ func FuzzPlainList(f *testing.F) {
 func TestListingsNeverReadTheTable(t *testing.T) {
 	s, _ := openTemp(t)
 	for _, f := range []Filter{{}, {Limit: 5}, {Statuses: []task.Status{task.Exited, task.Killed, task.Unknown}}} {
-		q, args := listQuery(f)
+		q, args := listQuery(f, listing)
 		vals := make([]any, len(args))
 		for i, a := range args {
 			vals[i] = a.Value
@@ -461,5 +461,31 @@ func TestConnectionsReadThroughAMap(t *testing.T) {
 	var size int64
 	if err := s.db.QueryRow("PRAGMA mmap_size").Scan(&size); err != nil || size != mmapSize {
 		t.Errorf("mmap_size %d (%v), want %d", size, err, mmapSize)
+	}
+}
+
+// Running gives each running task with its process identity, which a
+// caller needs to tell whether it still runs; listings leave it out.
+func TestRunningCarriesTheIdentity(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	tk := newTask("r1", "", time.Now())
+	tk.BootID, tk.MonitorPID, tk.MonitorStart = "boot", 42, 4242
+	if err := s.Reserve(ctx, tk, never); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetStarted(ctx, "r1", 77, 77, 7777, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	running, err := s.Running(ctx)
+	if err != nil || len(running) != 1 {
+		t.Fatalf("Running: %v, %v", running, err)
+	}
+	if r := running[0]; r.PID != 77 || r.ProcStart != 7777 || r.BootID != "boot" || r.MonitorPID != 42 || r.MonitorStart != 4242 {
+		t.Errorf("identity lost: %+v", r)
+	}
+	listed, _ := s.List(ctx, Filter{})
+	if len(listed) != 1 || listed[0].PID != 77 || listed[0].Status != task.Running {
+		t.Errorf("listing: %+v", listed)
 	}
 }

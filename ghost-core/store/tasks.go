@@ -16,9 +16,18 @@ import (
 )
 
 // columns lists what a Task is read from; env is read only when asked for,
-// because lists never show it and it can be large.
+// because lists never show it and it can be large. The first
+// listingColumns of them are what a listing shows, all held by
+// idx_tasks_list; the rest (the process identity, the log error) matter
+// only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
 	log_path, name, signal, proc_start, boot_id, monitor_pid, monitor_start, log_error`
+
+// listingColumns is the number of leading columns Each reads.
+const listingColumns = 12
+
+// listing is the column list of Each.
+var listing = strings.Join(strings.Split(columns, ",")[:listingColumns], ",")
 
 func isTaskError(err error) bool {
 	var amb *task.AmbiguousError
@@ -186,24 +195,39 @@ type Filter struct {
 	Limit int
 }
 
-// List returns tasks newest first, without their environments.
+// List returns the tasks Each would give, in a slice.
 func (s *Store) List(ctx context.Context, f Filter) ([]task.Task, error) {
+	return s.collect(ctx, f, listing)
+}
+
+// Running returns the tasks still marked running, newest first, each with
+// its process identity, for the caller to check which still are.
+func (s *Store) Running(ctx context.Context) ([]task.Task, error) {
+	return s.collect(ctx, Filter{Statuses: []task.Status{task.Running}}, columns)
+}
+
+func (s *Store) collect(ctx context.Context, f Filter, cols string) ([]task.Task, error) {
 	var out []task.Task
 	if f.Limit > 0 {
 		out = make([]task.Task, 0, min(f.Limit, 4096))
 	}
-	err := s.Each(ctx, f, func(t task.Task) error {
+	err := s.each(ctx, f, cols, func(t task.Task) error {
 		out = append(out, t)
 		return nil
 	})
 	return out, err
 }
 
-// Each calls fn with every task f keeps, newest first, without its
-// environment, one row at a time: a listing of 100,000 tasks need not hold
-// them all at once. An error from fn stops the walk and is returned.
+// Each calls fn with every task f keeps, newest first, one row at a time,
+// with what a listing shows: no environment, process identity or log
+// error. A listing of 100,000 tasks need not hold them all at once. An
+// error from fn stops the walk and is returned.
 func (s *Store) Each(ctx context.Context, f Filter, fn func(task.Task) error) error {
-	q, args := listQuery(f)
+	return s.each(ctx, f, listing, fn)
+}
+
+func (s *Store) each(ctx context.Context, f Filter, cols string, fn func(task.Task) error) error {
+	q, args := listQuery(f, cols)
 	delivered := false
 	err := retryBusy(ctx, func() error {
 		err := s.walk(ctx, q, args, func(v []driver.Value) error {
@@ -260,12 +284,12 @@ func (s *Store) walk(ctx context.Context, q string, args []driver.NamedValue, ro
 	})
 }
 
-// listQuery is the query for f. Every listing but that of the running
-// tasks (a few, found through the status index) walks idx_tasks_list,
-// which holds every column read, so the table's pages, mostly
-// environments, are never touched.
-func listQuery(f Filter) (string, []driver.NamedValue) {
-	q := `SELECT ` + columns + ` FROM tasks`
+// listQuery is the query for f reading cols. Every listing but that of the
+// running tasks (a few, found through the status index) walks
+// idx_tasks_list, which holds every column a listing reads, so the table's
+// pages, mostly environments, are never touched.
+func listQuery(f Filter, cols string) (string, []driver.NamedValue) {
+	q := `SELECT ` + cols + ` FROM tasks`
 	var args []driver.NamedValue
 	if len(f.Statuses) == 1 && f.Statuses[0] == task.Running {
 		q += ` WHERE status = 'running'`
@@ -321,15 +345,13 @@ func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) (
 	return out, rows.Err()
 }
 
-// taskFrom makes a task from the values of columns, and of env when there
-// is one more, as the driver returns them.
+// taskFrom makes a task from the values of columns as the driver returns
+// them: the listing ones, or all of them, or all and env.
 func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
 		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]),
-		ProcStart: uint64(integer(v[12])), BootID: text(v[13]),
-		MonitorPID: int(integer(v[14])), MonitorStart: uint64(integer(v[15])), LogError: text(v[16]),
 	}
 	if v[6] != nil {
 		c := int(integer(v[6]))
@@ -343,6 +365,10 @@ func taskFrom(v []driver.Value) task.Task {
 		// A row written by hand may hold a plain string; show it as one word
 		// rather than failing the whole listing.
 		t.Command = []string{command}
+	}
+	if len(v) > listingColumns {
+		t.ProcStart, t.BootID = uint64(integer(v[12])), text(v[13])
+		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[14])), uint64(integer(v[15])), text(v[16])
 	}
 	if len(v) > 17 {
 		if env := text(v[17]); env != "" {
