@@ -21,6 +21,18 @@ MODULES := ghost-core ghost-cli ghost-ui
 # cgo is required: the database driver is github.com/mattn/go-sqlite3.
 export CGO_ENABLED := 1
 
+# Go 1.26's garbage collector ("Green Tea") keeps mark bits at the end of
+# each span, so every small span in use touches a page more. ghost is short
+# processes and small-heap monitors, where that is only more page faults
+# and memory (measured: monitor PSS 1023 -> 957 KiB with 50 tasks, `list`
+# of 10,000 tasks 98 -> 87 ms, `ghost --version` 14.3 -> 13.2 ms). Build
+# with the classic layout while the toolchain still offers it, else with
+# its default; a GOEXPERIMENT set by the caller wins.
+ifeq ($(origin GOEXPERIMENT),undefined)
+GOEXPERIMENT := $(shell GOEXPERIMENT=nogreenteagc $(GO) env GOEXPERIMENT >/dev/null 2>&1 && echo nogreenteagc)
+endif
+export GOEXPERIMENT
+
 .PHONY: help build test bench lint fmt install install-ghost install-ghost-ui uninstall clean FORCE
 
 help: ## list the targets
