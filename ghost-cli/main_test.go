@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"net"
 	"os"
@@ -84,12 +85,34 @@ func stopAll(dir string) {
 		}
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for _, t := range tasks {
-		mon := proc.Identity{PID: t.MonitorPID, Start: t.MonitorStart, BootID: t.BootID}
+	for _, mon := range monitors(dir) {
 		for mon.Alive() && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
+}
+
+// monitors reads every task's monitor identity straight from the
+// database: listings leave identities out.
+func monitors(dir string) []proc.Identity {
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "tasks.db")+"?_busy_timeout=10000&mode=ro")
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT monitor_pid, monitor_start, boot_id FROM tasks WHERE monitor_pid > 0`)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var out []proc.Identity
+	for rows.Next() {
+		var id proc.Identity
+		if rows.Scan(&id.PID, &id.Start, &id.BootID) == nil {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // capture VAR sets $VAR to the last command's stdout, trimmed: how a

@@ -151,6 +151,17 @@ func (e *Engine) Reconcile(ctx context.Context, t task.Task) task.Task {
 	if t.Status != task.Running {
 		return t
 	}
+	if t.BootID == "" {
+		// A task from a listing carries no process identity, and without
+		// one every process looks gone: judge by the full row.
+		full, err := e.Store.Get(ctx, t.ID)
+		if err != nil {
+			return t
+		}
+		if t = full; t.Status != task.Running {
+			return t
+		}
+	}
 	end, ok, _ := monitor.ReadRecord(e.Dir.ExitDir(), t.ID)
 	if !ok {
 		if monitor.Alive(t) {

@@ -1,0 +1,50 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
+
+// TestMain lets this test binary serve as the monitors it launches.
+func TestMain(m *testing.M) {
+	if monitor.IsMonitor() {
+		os.Exit(monitor.Main())
+	}
+	os.Exit(m.Run())
+}
+
+// A task taken from a listing has no process identity; reconciling it, or
+// removing it, must still see that it runs rather than take it for gone.
+func TestListedRunningTaskIsJudgedByItsFullRow(t *testing.T) {
+	e, err := OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	started, err := e.Run(ctx, RunOptions{Command: []string{"sleep", "30"}, Cwd: "/", Env: os.Environ(), Log: logs.DefaultPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Stop(ctx, started, 0)
+	listed, err := e.List(ctx, store.Filter{})
+	if err != nil || len(listed) != 1 {
+		t.Fatalf("list: %v, %v", listed, err)
+	}
+	if got := e.Reconcile(ctx, listed[0]); got.Status != task.Running {
+		t.Errorf("a running task reconciled from a listing became %s", got.Status)
+	}
+	if err := e.Remove(ctx, listed[0]); !errors.Is(err, task.ErrStillRunning) {
+		t.Errorf("Remove of a running task from a listing: %v, want ErrStillRunning", err)
+	}
+	if fresh, _ := e.Find(ctx, started.ID); fresh.Status != task.Running {
+		t.Errorf("task is %s after all that, want running", fresh.Status)
+	}
+}
