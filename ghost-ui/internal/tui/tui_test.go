@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -346,5 +347,43 @@ func TestMaskEnv(t *testing.T) {
 		if got := maskEnv(k, "v") == maskedValue; got != masked {
 			t.Errorf("maskEnv(%s) masked=%v, want %v", k, got, masked)
 		}
+	}
+}
+
+// A running task older than the newest tasks the table holds is shown all
+// the same, after them.
+func TestOldRunningTaskStaysInSight(t *testing.T) {
+	eng, err := engine.OpenDir(filepath.Join(t.TempDir(), "ghost"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	old, err := eng.Run(ctx, engine.RunOptions{Command: []string{"sleep", "30"}, Cwd: "/", Env: os.Environ()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Stop(ctx, old, 0)
+	later := time.Now().Add(time.Hour)
+	for i, id := range []string{"newer-1", "newer-2", "newer-3"} {
+		tk := task.Task{ID: id, Command: []string{"true"}, Cwd: "/", StartedAt: later.Add(time.Duration(i) * time.Minute), LogPath: "/x"}
+		if err := eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
+			t.Fatal(err)
+		}
+		code := 0
+		if _, err := eng.Store.Finish(ctx, id, task.End{Status: task.Exited, ExitCode: &code, FinishedAt: later}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := shownTasks(ctx, eng, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, tk := range got {
+		ids = append(ids, tk.ID)
+	}
+	if want := []string{"newer-3", "newer-2", old.ID}; !slices.Equal(ids, want) {
+		t.Errorf("shown %v, want %v", ids, want)
 	}
 }

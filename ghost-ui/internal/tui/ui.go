@@ -23,7 +23,8 @@ import (
 )
 
 // maxTasks bounds the table: the newest tasks are what a person scans,
-// and a table of 100,000 rows would cost every redraw.
+// and a table of 100,000 rows would cost every redraw. Running tasks are
+// shown however old (see shownTasks).
 const maxTasks = 1000
 
 // UI is the whole screen and its state.
@@ -137,7 +138,7 @@ func (u *UI) watchTasks() {
 			continue // a log was written or the -shm touched: nothing for the table
 		}
 		last, lastFull = v, time.Now()
-		tasks, err := u.eng.List(ctx, store.Filter{Limit: maxTasks})
+		tasks, err := shownTasks(ctx, u.eng, maxTasks)
 		u.app.QueueUpdateDraw(func() { u.setTasks(tasks, err) })
 		// Coalesce: a burst of changes costs one reload per 100ms at most.
 		select {
@@ -150,8 +151,34 @@ func (u *UI) watchTasks() {
 
 // reload reads the tasks now, on the calling goroutine.
 func (u *UI) reload() {
-	tasks, err := u.eng.List(context.Background(), store.Filter{Limit: maxTasks})
+	tasks, err := shownTasks(context.Background(), u.eng, maxTasks)
 	u.setTasks(tasks, err)
+}
+
+// shownTasks reads what the table shows, newest first: the newest limit
+// tasks and every running one besides, however old. A server started
+// before a thousand builds must not drop out of sight while it runs.
+func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Task, error) {
+	tasks, err := eng.List(ctx, store.Filter{Limit: limit})
+	if err != nil || len(tasks) < limit {
+		return tasks, err
+	}
+	running, err := eng.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	if err != nil {
+		return nil, err
+	}
+	shown := make(map[string]bool, len(tasks))
+	for _, t := range tasks {
+		shown[t.ID] = true
+	}
+	// Any running task not among the newest is older than all of them:
+	// appended in its own newest-first order, the whole stays in order.
+	for _, t := range running {
+		if !shown[t.ID] {
+			tasks = append(tasks, t)
+		}
+	}
+	return tasks, nil
 }
 
 func (u *UI) setTasks(tasks []task.Task, err error) {
