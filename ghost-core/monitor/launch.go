@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -64,9 +66,7 @@ func Start(spec Spec) (Started, error) {
 	// close would wait for the task.
 	closeInheritedOnExec()
 	pid, err := syscall.ForkExec(exe, []string{"ghost-monitor", markerArg, spec.ID}, &syscall.ProcAttr{
-		// The task's environment travels in the spec; the monitor's own is
-		// tuned to stay small: one P and one malloc arena (SQLite).
-		Env:   append(os.Environ(), markerEnv+"=1", "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1", "GODEBUG=memprofilerate=0"),
+		Env:   monitorEnv(),
 		Files: []uintptr{devnull.Fd(), devnull.Fd(), devnull.Fd(), specR.Fd(), statusW.Fd()},
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	})
@@ -98,6 +98,21 @@ func Start(spec Spec) (Started, error) {
 		return Started{}, err
 	}
 	return Started{PID: r.PID, ProcStart: r.ProcStart}, nil
+}
+
+// monitorTuning is the monitor's own environment beyond the caller's (the
+// task's travels in the spec): tuned to stay small, with one P, one malloc
+// arena (SQLite's) and no heap-profiling table.
+var monitorTuning = []string{markerEnv + "=1", "GOMAXPROCS=1", "MALLOC_ARENA_MAX=1", "GODEBUG=memprofilerate=0"}
+
+// monitorEnv is the caller's environment with monitorTuning in place of
+// any setting of the same names: the runtime reads the first of each.
+func monitorEnv() []string {
+	tuned := func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.ContainsFunc(monitorTuning, func(t string) bool { return strings.HasPrefix(t, name+"=") })
+	}
+	return append(slices.DeleteFunc(os.Environ(), tuned), monitorTuning...)
 }
 
 // waitMonitor reaps the monitor and says how it ended, when that was badly.

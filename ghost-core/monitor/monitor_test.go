@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,4 +98,25 @@ func FuzzParseRecord(f *testing.F) {
 			t.Fatalf("status %q", end.Status)
 		}
 	})
+}
+
+// The monitor's tuning wins over the caller's settings of the same names,
+// which the Go runtime would otherwise read first.
+func TestMonitorEnvReplacesTheCallersTuning(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "8")
+	t.Setenv("GODEBUG", "gctrace=1")
+	t.Setenv("KEEP_ME", "yes")
+	env := monitorEnv()
+	count := map[string]int{}
+	for _, kv := range env {
+		count[strings.SplitN(kv, "=", 2)[0]]++
+	}
+	for _, key := range []string{"GOMAXPROCS", "GODEBUG", "MALLOC_ARENA_MAX", markerEnv} {
+		if count[key] != 1 {
+			t.Errorf("%s set %d times in %v", key, count[key], env)
+		}
+	}
+	if !slices.Contains(env, "GOMAXPROCS=1") || !slices.Contains(env, "KEEP_ME=yes") {
+		t.Errorf("env %v lacks the tuning or the caller's own", env)
+	}
 }
