@@ -52,7 +52,7 @@ test: ## run every module's tests with the race detector
 		(cd $$m && $(GO) test -race -count=1 -timeout 30m ./...); \
 	done
 
-bench: ## compare ghost with nq, tsp and setsid, measure follow latency, capture, memory, history; write docs/benchmarks.md
+bench: ## compare ghost with nq, tsp, pm2 and setsid, measure follow, capture, memory, history, ghost-ui; write docs/benchmarks.md
 	bash bench/run.sh
 
 lint: ## check formatting (gofmt) and run go vet in every module
