@@ -321,7 +321,7 @@ func TestMonitorWaitsInAFreshImage(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", monitorPID))
+		cmdline, err := commandLine(monitorPID)
 		if err != nil {
 			t.Fatalf("monitor %d gone before it re-executed: %v", monitorPID, err)
 		}
@@ -341,4 +341,17 @@ func TestMonitorWaitsInAFreshImage(t *testing.T) {
 	if out := ghost(t, dir, "log", id); out != want.String() {
 		t.Errorf("log %q, want %q", out, want.String())
 	}
+}
+
+// commandLine is the arguments process pid runs with: from /proc where
+// there is one, else from ps (macOS).
+func commandLine(pid int) (string, error) {
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil || !os.IsNotExist(err) {
+		return string(b), err
+	}
+	if _, err := os.Stat("/proc/self"); err == nil {
+		return "", fmt.Errorf("process %d is gone", pid)
+	}
+	out, err := exec.Command("ps", "-o", "args=", "-p", strconv.Itoa(pid)).Output()
+	return string(out), err
 }
