@@ -375,9 +375,9 @@ func TestOldRunningTaskStaysInSight(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := shownTasks(ctx, eng, 2)
-	if err != nil {
-		t.Fatal(err)
+	got, more, err := shownTasks(ctx, eng, 2)
+	if err != nil || !more {
+		t.Fatalf("more %v, err %v; want older tasks reported left out", more, err)
 	}
 	var ids []string
 	for _, tk := range got {
@@ -385,5 +385,20 @@ func TestOldRunningTaskStaysInSight(t *testing.T) {
 	}
 	if want := []string{"newer-3", "newer-2", old.ID}; !slices.Equal(ids, want) {
 		t.Errorf("shown %v, want %v", ids, want)
+	}
+}
+
+// The header says when older tasks were left out of the table.
+func TestHeaderCountsTasksLeftOut(t *testing.T) {
+	u, screen := newTestUI(t)
+	tasks, more, err := shownTasks(context.Background(), u.eng, 2)
+	u.setTasks(tasks, more, err)
+	if got := draw(u, screen); !strings.Contains(got, "2+ tasks") {
+		t.Errorf("header without the left-out mark:\n%s", got)
+	}
+	tasks, more, err = shownTasks(context.Background(), u.eng, 10)
+	u.setTasks(tasks, more, err)
+	if got := draw(u, screen); !strings.Contains(got, " 4 tasks") || strings.Contains(got, "+ tasks") {
+		t.Errorf("header for a table holding every task:\n%s", got)
 	}
 }

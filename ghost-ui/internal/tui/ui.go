@@ -46,6 +46,7 @@ type UI struct {
 	filter  *tview.InputField
 
 	tasks      []task.Task // as loaded, newest first
+	more       bool        // older finished tasks exist beyond tasks
 	shown      []task.Task // after the filters
 	selectedID string
 	filterText string
@@ -138,8 +139,8 @@ func (u *UI) watchTasks() {
 			continue // a log was written or the -shm touched: nothing for the table
 		}
 		last, lastFull = v, time.Now()
-		tasks, err := shownTasks(ctx, u.eng, maxTasks)
-		u.app.QueueUpdateDraw(func() { u.setTasks(tasks, err) })
+		tasks, more, err := shownTasks(ctx, u.eng, maxTasks)
+		u.app.QueueUpdateDraw(func() { u.setTasks(tasks, more, err) })
 		// Coalesce: a burst of changes costs one reload per 100ms at most.
 		select {
 		case <-u.done:
@@ -151,21 +152,23 @@ func (u *UI) watchTasks() {
 
 // reload reads the tasks now, on the calling goroutine.
 func (u *UI) reload() {
-	tasks, err := shownTasks(context.Background(), u.eng, maxTasks)
-	u.setTasks(tasks, err)
+	tasks, more, err := shownTasks(context.Background(), u.eng, maxTasks)
+	u.setTasks(tasks, more, err)
 }
 
 // shownTasks reads what the table shows, newest first: the newest limit
-// tasks and every running one besides, however old. A server started
-// before a thousand builds must not drop out of sight while it runs.
-func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Task, error) {
-	tasks, err := eng.List(ctx, store.Filter{Limit: limit})
-	if err != nil || len(tasks) < limit {
-		return tasks, err
+// tasks and every running one besides, however old, and whether older
+// tasks were left out. A server started before a thousand builds must not
+// drop out of sight while it runs.
+func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Task, bool, error) {
+	tasks, err := eng.List(ctx, store.Filter{Limit: limit + 1})
+	if err != nil || len(tasks) <= limit {
+		return tasks, false, err
 	}
+	tasks = tasks[:limit]
 	running, err := eng.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	shown := make(map[string]bool, len(tasks))
 	for _, t := range tasks {
@@ -178,15 +181,15 @@ func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Task
 			tasks = append(tasks, t)
 		}
 	}
-	return tasks, nil
+	return tasks, true, nil
 }
 
-func (u *UI) setTasks(tasks []task.Task, err error) {
+func (u *UI) setTasks(tasks []task.Task, more bool, err error) {
 	if err != nil {
 		u.setError("reading tasks: %v", err)
 		return
 	}
-	u.tasks = tasks
+	u.tasks, u.more = tasks, more
 	u.render()
 }
 
@@ -211,7 +214,11 @@ func (u *UI) renderHeader() {
 			running++
 		}
 	}
-	text := fmt.Sprintf("[::b]ghost-ui[::-]  %d tasks, %d running  ·  showing: %s", len(u.tasks), running, u.states)
+	count := fmt.Sprint(len(u.tasks))
+	if u.more {
+		count += "+" // the newest and the running; `ghost list` has them all
+	}
+	text := fmt.Sprintf("[::b]ghost-ui[::-]  %s tasks, %d running  ·  showing: %s", count, running, u.states)
 	if u.filterText != "" {
 		text += "  ·  filter: " + tview.Escape(safe(u.filterText))
 	}
