@@ -22,12 +22,15 @@ MODULES := ghost-core ghost-cli ghost-ui
 export CGO_ENABLED := 1
 
 # Go 1.26's garbage collector ("Green Tea") keeps mark bits at the end of
-# each span, so every small span in use touches a page more. ghost is short
-# processes and small-heap monitors, where that is only more page faults
-# and memory (measured: monitor PSS 1023 -> 957 KiB with 50 tasks, `list`
-# of 10,000 tasks 98 -> 87 ms, `ghost --version` 14.3 -> 13.2 ms). Build
-# with the classic layout while the toolchain still offers it, else with
-# its default; a GOEXPERIMENT set by the caller wins.
+# each span, so every small span in use touches a page more. A monitor
+# lives as long as its task with a small heap, and pays that for its whole
+# life: monitor PSS with 50 tasks measured 1017 KiB with the default and
+# 935 KiB with nogreenteagc (`GOEXPERIMENT= make build`, then
+# `GHOST_BIN=<that binary> go test -run '^$' -bench MonitorMemory
+# -benchtime 15x` in ghost-cli, against the same with `make build`); list
+# timings showed no difference. Build with the classic layout while the
+# toolchain still offers it, else with its default; a GOEXPERIMENT set by
+# the caller wins.
 ifeq ($(origin GOEXPERIMENT),undefined)
 GOEXPERIMENT := $(shell GOEXPERIMENT=nogreenteagc $(GO) env GOEXPERIMENT >/dev/null 2>&1 && echo nogreenteagc)
 endif

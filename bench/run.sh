@@ -119,7 +119,7 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   [ -n "$p" ] && printf '%-8s %s▶ %s ms (off the scale)\n' pm2 "$(bar "$maxv" "$maxv")" "$p"
   echo '```'
   echo
-  echo "Why ghost is where it is: \`ghost run\` must return only once the command runs (or has failed to start, with 127 or 126), and the task's exit code needs a monitor that outlives the launcher and is a re-execution of ghost. So its critical path is two starts of a Go program linked with SQLite (the launcher, then the monitor: ${gv} ms each here for \`ghost --version\`, a third of it page faults), the monitor's two small write transactions (the row reserved, then its pid recorded) and the fork and exec of the command. The launcher opens no database at all. nq and tsp are one small C process each (tsp hands the job to its server); setsid records nothing. Two ghost starts alone are more than twice nq here."
+  echo "Why ghost is where it is: \`ghost run\` must return only once the command runs (or has failed to start, with 127 or 126), and the task's exit code needs a monitor that outlives the launcher and is a re-execution of ghost. So its critical path is two starts of a Go program linked with SQLite (the launcher, then the monitor: ${gv} ms each here for \`ghost --version\`, a third of it page faults), the monitor's two small write transactions (the row reserved, then its pid recorded) and the fork and exec of the command. The launcher opens no database at all. nq and tsp are one small C process each (tsp hands the job to its server); setsid records nothing.$( [ -n "$n" ] && awk -v g="$gv" -v n="$n" 'BEGIN { if (2 * g > 2 * n) print " Two ghost starts alone are more than twice nq here." }')"
   echo
   echo "## Following, capture, memory"
   echo
@@ -129,7 +129,7 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| capture throughput: 512 MiB written as fast as possible, vs the same redirected to a file (9 runs) | $(metric '^BenchmarkCapture' %-of-redirect) % | ≥ 80 % |"
   echo "| memory per running task: PSS of its monitor, 50 tasks running | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | < 1024 KiB |"
   echo
-  echo "A monitor's memory is a Go runtime's floor plus little: once the task has run a second with its output quiet, the monitor re-executes itself (same pid) to wait in a fresh image that never opened SQLite; before that it held about 2.5 MiB. What remains is about 0.9 MiB private (the Go heap's first arena pages, runtime metadata, the binary's data, three or four threads' stacks) and the binary's code shared among all monitors."
+  echo "A monitor's memory is a Go runtime's floor plus little: once the task has run a second with its output quiet, the monitor re-executes itself (same pid) to wait in a fresh image that never opened SQLite, and the figure above is taken from that image."
   echo
   echo "## Commands against a long history (finished tasks in the database, each with a 3 KiB environment)"
   echo

@@ -128,8 +128,7 @@ func benchEnv() map[string]string {
 func benchCommand(b *testing.B, dir string, args ...string) {
 	var all []time.Duration
 	for b.Loop() {
-		cmd := &exec.Cmd{Path: benchGhost(), Args: append([]string{"ghost"}, args...)}
-		cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
+		cmd := ghostCommand(benchGhost(), dir, args...)
 		// Output goes to /dev/null, as with hyperfine: what is timed is the
 		// command, not this process reading megabytes of it.
 		var stderr strings.Builder
@@ -225,8 +224,8 @@ func BenchmarkMonitorMemory(b *testing.B) {
 func waitSecondImage(b *testing.B, pid int) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if strings.Contains(string(cmdline), "__ghost_monitor_wait") {
+		cmdline, _ := commandLine(pid)
+		if strings.Contains(cmdline, "__ghost_monitor_wait") {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -264,12 +263,7 @@ func benchGhost() string {
 
 // benchResult runs benchGhost with the data directory dir.
 func benchResult(dir string, args ...string) (string, string, error) {
-	cmd := &exec.Cmd{Path: benchGhost(), Args: append([]string{"ghost"}, args...)}
-	cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	return stdout.String(), stderr.String(), err
+	return result(ghostCommand(benchGhost(), dir, args...))
 }
 
 // BenchmarkLaunch times starting `true` in the background with ghost and
@@ -286,11 +280,7 @@ func BenchmarkLaunch(b *testing.B) {
 		name string
 		cmd  func() *exec.Cmd
 	}{
-		{"ghost", func() *exec.Cmd {
-			c := &exec.Cmd{Path: ghostBin, Args: []string{"ghost", "run", "true"}}
-			c.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
-			return c
-		}},
+		{"ghost", func() *exec.Cmd { return ghostCommand(ghostBin, dir, "run", "true") }},
 		{"setsid", func() *exec.Cmd { return exec.Command("setsid", "-f", "true") }},
 	}
 	if _, err := exec.LookPath("nq"); err == nil {
@@ -402,20 +392,11 @@ func waitScreen(b *testing.B, screen func() string, want string) {
 }
 
 // cpuTicks is the user and system time pid has used, in clock ticks.
-func cpuTicks(b *testing.B, pid int) int {
-	stat := procStatFields(b, pid)
+func cpuTicks(tb testing.TB, pid int) int {
+	stat := procStat(tb, pid)
 	u, _ := strconv.Atoi(stat[11])
 	s, _ := strconv.Atoi(stat[12])
 	return u + s
-}
-
-// procStatFields are the fields of /proc/<pid>/stat after the command name.
-func procStatFields(b *testing.B, pid int) []string {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
 }
 
 // BenchmarkUIIdle reports the share of one core ghost-ui uses, idle, while

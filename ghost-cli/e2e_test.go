@@ -34,15 +34,27 @@ func ghost(t *testing.T, dir string, args ...string) string {
 }
 
 func ghostResult(dir string, args ...string) (string, string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", "", err
-	}
-	cmd := &exec.Cmd{Path: exe, Args: append([]string{"ghost"}, args...)}
+	return result(ghostCmd(dir, args...))
+}
+
+// ghostCmd runs this test binary as ghost with the data directory dir.
+func ghostCmd(dir string, args ...string) *exec.Cmd {
+	exe, _ := os.Executable()
+	return ghostCommand(exe, dir, args...)
+}
+
+// ghostCommand runs the ghost binary bin with the data directory dir.
+func ghostCommand(bin, dir string, args ...string) *exec.Cmd {
+	cmd := &exec.Cmd{Path: bin, Args: append([]string{"ghost"}, args...)}
 	cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
+	return cmd
+}
+
+// result runs cmd and returns its stdout and stderr.
+func result(cmd *exec.Cmd) (string, string, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	return stdout.String(), stderr.String(), err
 }
 
@@ -214,7 +226,7 @@ func TestReusedPidIsNeverSignalled(t *testing.T) {
 	}
 }
 
-func procStat(t *testing.T, pid int) []string {
+func procStat(t testing.TB, pid int) []string {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -285,10 +297,9 @@ func TestInheritedDescriptorsDoNotReachTheTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	exe, _ := os.Executable()
 	// As descriptor 8: the monitor's own 3 and 4 would cover a lower one.
-	cmd := &exec.Cmd{Path: exe, Args: []string{"ghost", "run", "sleep", "30"}, ExtraFiles: []*os.File{nil, nil, nil, nil, nil, w}}
-	cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
+	cmd := ghostCmd(dir, "run", "sleep", "30")
+	cmd.ExtraFiles = []*os.File{nil, nil, nil, nil, nil, w}
 	out, err := cmd.Output()
 	w.Close()
 	if err != nil {

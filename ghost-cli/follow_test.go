@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -11,13 +10,6 @@ import (
 	"testing"
 	"time"
 )
-
-func ghostCmd(dir string, args ...string) *exec.Cmd {
-	exe, _ := os.Executable()
-	cmd := &exec.Cmd{Path: exe, Args: append([]string{"ghost"}, args...)}
-	cmd.Env = append(os.Environ(), "GHOST_DATA_DIR="+dir)
-	return cmd
-}
 
 // Several followers started while the task writes each get the whole
 // output, identical to the log, and all end with the task.

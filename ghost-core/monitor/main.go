@@ -107,16 +107,9 @@ type running struct {
 }
 
 // start does everything up to a running, recorded task and returns the
-// database still open. On failure it leaves nothing behind: no row, no log.
-func start(spec Spec) (*running, *store.Store, error) {
-	m, st, err := startOpen(spec)
-	if err != nil && st != nil {
-		st.Close()
-	}
-	return m, st, err
-}
-
-func startOpen(spec Spec) (*running, *store.Store, error) {
+// database still open. On failure it leaves nothing behind: no row, no log,
+// no open database.
+func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if len(spec.Command) == 0 {
 		return nil, nil, wrapf(ErrCommandNotFound, "no command given")
 	}
@@ -135,28 +128,33 @@ func startOpen(spec Spec) (*running, *store.Store, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.Open(dir.DatabasePath())
+	db, err := store.Open(dir.DatabasePath())
 	if err != nil {
 		return nil, nil, err
 	}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
 	ctx := context.Background()
 	w, err := logs.Create(dir.LogDir(), spec.ID, spec.Log)
 	if err != nil {
-		return nil, st, err
+		return nil, nil, err
 	}
 	t := task.Task{
 		ID: spec.ID, Name: spec.Name, Command: spec.Command, Env: task.EnvMap(spec.Env), Cwd: spec.Cwd,
 		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
 		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}
-	if err := st.Reserve(ctx, t, Alive); err != nil {
+	if err := db.Reserve(ctx, t, Alive); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
-		return nil, st, err
+		return nil, nil, err
 	}
-	m, err := spawn(path, spec, w)
+	m, err = spawn(path, spec, w)
 	if err == nil {
-		err = st.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
+		err = db.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
 		if err != nil {
 			syscall.Kill(-m.pid, syscall.SIGKILL)
 			m.out.Close()
@@ -164,12 +162,12 @@ func startOpen(spec Spec) (*running, *store.Store, error) {
 	}
 	if err != nil {
 		w.Close()
-		st.Delete(ctx, spec.ID)
+		db.Delete(ctx, spec.ID)
 		logs.Remove(dir.LogDir(), spec.ID)
-		return nil, st, err
+		return nil, nil, err
 	}
 	m.dir = dir
-	return m, st, nil
+	return m, db, nil
 }
 
 // spawn starts the command in its own process group with its output on a

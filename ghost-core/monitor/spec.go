@@ -18,13 +18,13 @@ import (
 // over a pipe (see wire.go) rather than argv or the environment, which a large
 // command or environment could overflow.
 type Spec struct {
-	ID      string      `json:"id"`
-	DataDir string      `json:"data_dir"`
-	Name    string      `json:"name,omitempty"`
-	Command []string    `json:"command"`
-	Env     []string    `json:"env"`
-	Cwd     string      `json:"cwd"`
-	Log     logs.Policy `json:"log"`
+	ID      string
+	DataDir string
+	Name    string
+	Command []string
+	Env     []string
+	Cwd     string
+	Log     logs.Policy
 }
 
 // report is what the monitor tells its launcher once the task runs or has

@@ -97,24 +97,28 @@ func (s *Store) Path() string { return s.path }
 const driverName = "sqlite3-ghost"
 
 func init() {
-	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: keepWAL})
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: setUp})
 }
 
-// keepWAL keeps the write-ahead log and its index file between
-// connections. Every ghost command is a short process, so nearly every close
-// is the last one, and by default the last close deletes both files for the
-// next opener to create again. The last close still checkpoints and then
-// cuts the log to nothing: each process opens the database first, and a
-// first opener must re-read the whole log to rebuild its index, so a log
-// left long (as with SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) costs every command
-// more than the checkpoint saved.
-func keepWAL(c *sqlite3.SQLiteConn) error {
+// setUp readies each new connection: it keeps the write-ahead log and its
+// index file between connections and reads the file through a map. Every
+// ghost command is a short process, so nearly every close is the last one,
+// and by default the last close deletes both files for the next opener to
+// create again. The last close still checkpoints and then cuts the log to
+// nothing: each process opens the database first, and a first opener must
+// re-read the whole log to rebuild its index, so a log left long (as with
+// SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) costs every command more than the
+// checkpoint saved.
+func setUp(c *sqlite3.SQLiteConn) error {
 	if err := c.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_PERSIST_WAL, 1); err != nil {
 		return fmt.Errorf("keeping the write-ahead log: %w", err)
 	}
 	// With a size limit set, the last close truncates the log.
-	if _, err := c.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d; PRAGMA mmap_size = %d", walKeep, mmapSize), nil); err != nil {
+	if _, err := c.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", walKeep), nil); err != nil {
 		return fmt.Errorf("limiting the write-ahead log: %w", err)
+	}
+	if _, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapSize), nil); err != nil {
+		return fmt.Errorf("mapping the database: %w", err)
 	}
 	return nil
 }
@@ -128,6 +132,8 @@ const mmapSize = 1 << 30
 // walKeep is the most the write-ahead log keeps on disk between checkpoints.
 const walKeep = 4 << 20
 
+// dsn also opens connections without SQLite's own mutex (_mutex=no):
+// database/sql never lets two goroutines use one connection at once.
 func dsn(path string) string {
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + escaped + "?_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds()) +

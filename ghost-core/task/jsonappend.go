@@ -19,7 +19,11 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 		out, _ := json.MarshalIndent(t.JSON(), in, "  ")
 		return append(b, out...)
 	}
+	// field starts a member: the comma ending the one before, the key.
 	field := func(name string) {
+		if b[len(b)-1] != '{' {
+			b = append(b, ',')
+		}
 		b = append(b, "\n  "...)
 		b = append(b, in...)
 		b = append(b, '"')
@@ -29,16 +33,12 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 	b = append(b, '{')
 	field("id")
 	b = appendJSONString(b, t.ID)
-	b = append(b, ',')
 	field("name")
 	b = appendOptional(b, t.Name)
-	b = append(b, ',')
 	field("pid")
 	b = strconv.AppendInt(b, int64(t.PID), 10)
-	b = append(b, ',')
 	field("pgid")
 	b = strconv.AppendInt(b, int64(t.PGID), 10)
-	b = append(b, ',')
 	field("command")
 	if len(t.Command) == 0 {
 		b = append(b, "[]"...)
@@ -56,29 +56,22 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 		b = append(b, in...)
 		b = append(b, ']')
 	}
-	b = append(b, ',')
 	field("cwd")
 	b = appendJSONString(b, t.Cwd)
-	b = append(b, ',')
 	field("status")
 	b = appendJSONString(b, string(t.Status))
-	b = append(b, ',')
 	field("exit_code")
 	if t.ExitCode == nil {
 		b = append(b, "null"...)
 	} else {
 		b = strconv.AppendInt(b, int64(*t.ExitCode), 10)
 	}
-	b = append(b, ',')
 	field("signal")
 	b = appendOptional(b, t.Signal)
-	b = append(b, ',')
 	field("started_at")
 	b = appendTimestamp(b, t.StartedAt)
-	b = append(b, ',')
 	field("finished_at")
 	b = appendTimestamp(b, t.FinishedAt)
-	b = append(b, ',')
 	field("log_path")
 	b = appendJSONString(b, t.LogPath)
 	b = append(b, '\n')

@@ -122,10 +122,8 @@ func termWidth(w io.Writer) int {
 	return 160
 }
 
-// startedCell shows the time of day for today's tasks, the date otherwise.
-func startedCell(t time.Time, now time.Time) string { return string(appendStarted(nil, t, now)) }
-
-// appendStarted appends startedCell(t, now) to b.
+// appendStarted appends when a task started: the time of day for today's
+// tasks, the date otherwise.
 func appendStarted(b []byte, t time.Time, now time.Time) []byte {
 	t = t.Local()
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
@@ -141,9 +139,7 @@ func orDash(s string) string {
 	return s
 }
 
-func pidCell(pid int) string { return string(appendPID(nil, pid)) }
-
-// appendPID appends pidCell(pid) to b.
+// appendPID appends a pid, or "-" when there is none yet.
 func appendPID(b []byte, pid int) []byte {
 	if pid <= 0 {
 		return append(b, '-')
