@@ -91,6 +91,9 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	if o.Size == (TTYSize{}) {
 		o.Size = DefaultTTYSize
 	}
+	if o.TTY {
+		o.Env = withTerm(o.Env)
+	}
 	id, err := uuid.NewV4()
 	if err != nil {
 		return "", fmt.Errorf("making task id: %w", err)

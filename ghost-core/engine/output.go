@@ -44,6 +44,27 @@ func ParseTTYSize(s string) (TTYSize, error) {
 	return TTYSize{Cols: uint16(cols), Rows: uint16(rows)}, nil
 }
 
+// defaultTerm is the TERM a --tty task gets when its environment has none
+// (a CI job, an agent): programs such as ls colour only for a TERM they
+// know, and one asking for a terminal wants them to.
+const defaultTerm = "xterm-256color"
+
+// withTerm is env with TERM set to defaultTerm if it is missing or empty.
+func withTerm(env []string) []string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "TERM="); ok && v != "" {
+			return env
+		}
+	}
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "TERM=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "TERM="+defaultTerm)
+}
+
 // LogRecord is one line of a task's output with its capture time and
 // stream.
 type LogRecord = logs.Record

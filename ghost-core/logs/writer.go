@@ -43,6 +43,7 @@ type Writer struct {
 	trouble string
 	rec     []byte
 	closed  bool
+	lastAt  int64 // the latest time recorded: times never go back in a log
 }
 
 // Create starts a task's log file and its index. It fails if a file exists
@@ -289,7 +290,11 @@ func (w *Writer) WriteStream(s Stream, at time.Time, p []byte) (int, error) {
 // put writes one piece: its index record first, so a reader that finds
 // the bytes finds their record.
 func (w *Writer) put(s Stream, at time.Time, q []byte) (int, error) {
-	w.rec = appendRecord(w.rec[:0], chunk{off: w.size, at: at.UnixNano(), stream: s})
+	// The two streams' pumps read at their own pace; whichever writes
+	// second may have read first. Its record takes the later time, so
+	// times follow the log's order (by microseconds).
+	w.lastAt = max(w.lastAt, at.UnixNano())
+	w.rec = appendRecord(w.rec[:0], chunk{off: w.size, at: w.lastAt, stream: s})
 	if _, err := w.idx.Write(w.rec); err != nil {
 		return 0, err
 	}

@@ -9,7 +9,9 @@ func StripANSI(b []byte) []byte {
 	out := b[:0]
 	for i := 0; i < len(b); {
 		c := b[i]
-		if c != 0x1b && c != 0x9b {
+		// Only ESC starts a sequence: the 8-bit CSI, 0x9b, is also a UTF-8
+		// continuation byte (ě is c4 9b).
+		if c != 0x1b {
 			out = append(out, c)
 			i++
 			continue
@@ -21,9 +23,6 @@ func StripANSI(b []byte) []byte {
 
 // skipEscape returns the index just past the escape sequence at b[i].
 func skipEscape(b []byte, i int) int {
-	if b[i] == 0x9b { // the 8-bit CSI some programs still send
-		return skipCSI(b, i+1)
-	}
 	if i+1 >= len(b) {
 		return len(b)
 	}

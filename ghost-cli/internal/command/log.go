@@ -88,8 +88,8 @@ func logViewFrom(c *cli.Context, now time.Time) (logView, error) {
 	if c.IsSet("after-context") {
 		after = c.Int("after-context")
 	}
-	for name, n := range map[string]int{"context": c.Int("context"), "before-context": before, "after-context": after} {
-		if n < 0 {
+	for _, name := range []string{"context", "before-context", "after-context"} {
+		if n := c.Int(name); n < 0 {
 			return v, usageError("log", "invalid --%s %d: want 0 or more lines", name, n)
 		}
 	}
