@@ -105,6 +105,16 @@ type running struct {
 	out       *os.File // the task's stdout, or its terminal
 	errOut    *os.File // the task's stderr; nil on a terminal
 	log       *logs.Writer
+	st        *pumpState
+	pumped    <-chan struct{} // closed once the pumps have returned
+}
+
+// closeOutput closes the monitor's ends of the task's output.
+func (m *running) closeOutput() {
+	m.out.Close()
+	if m.errOut != nil {
+		m.errOut.Close()
+	}
 }
 
 // start does everything up to a running, recorded task and returns the
@@ -158,10 +168,17 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	}
 	m, err = spawn(path, spec, w)
 	if err == nil {
+		// Output is read from the start, while the row is written: what
+		// the task writes at once is stamped with the time it wrote it,
+		// and the two streams' first lines keep their order as far as
+		// reads can tell it.
+		m.st = newPumpState()
+		m.pumped = m.startPump(m.st)
 		err = db.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
 		if err != nil {
 			syscall.Kill(-m.pid, syscall.SIGKILL)
-			m.out.Close()
+			m.closeOutput()
+			<-m.pumped
 		}
 	}
 	if err != nil {
@@ -263,8 +280,11 @@ const (
 // supervise drains output until the task ends, then records the end. When
 // mayShed, it hands the waiting over to a fresh image once it can.
 func (m *running) supervise(mayShed bool) {
-	st := &pumpState{last: time.Now(), trouble: make(chan struct{}, 1)}
-	pumped := m.startPump(st)
+	st, pumped := m.st, m.pumped
+	if st == nil { // the next image: pumps start again here
+		st = newPumpState()
+		pumped = m.startPump(st)
+	}
 	exited := make(chan task.End, 1)
 	go func() { exited <- waitExit(m.pid) }()
 	var check <-chan time.Time
@@ -359,6 +379,10 @@ type pumpState struct {
 	last    time.Time // when output last arrived
 	err     error     // the first error writing the log: output lost
 	trouble chan struct{}
+}
+
+func newPumpState() *pumpState {
+	return &pumpState{last: time.Now(), trouble: make(chan struct{}, 1)}
 }
 
 // quietFor reports whether no output has arrived for d.
