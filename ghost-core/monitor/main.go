@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/proc"
@@ -107,6 +109,22 @@ type running struct {
 	log       *logs.Writer
 	st        *pumpState
 	pumped    <-chan struct{} // closed once the pumps have returned
+	poll      *os.File        // the poll of an ordered pump, if any
+}
+
+// pending reports whether the task's output holds bytes not read yet.
+func (m *running) pending() bool {
+	for _, f := range []*os.File{m.out, m.errOut} {
+		if f == nil {
+			continue
+		}
+		if fd := fdOf(f); fd >= 0 {
+			if n, err := unix.IoctlGetInt(fd, ioctlPending); err == nil && n > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // closeOutput closes the monitor's ends of the task's output.
@@ -318,7 +336,7 @@ func (m *running) supervise(mayShed bool) {
 			pumped = m.startPump(st)
 		}
 	}
-	logErr := drain(st, pumped)
+	logErr := drain(st, pumped, m.pending)
 	if err := m.log.Close(); err != nil && logErr == nil {
 		logErr = fmt.Errorf("closing log: %w", err)
 	}
@@ -353,16 +371,28 @@ func (m *running) noteTrouble(noted string) string {
 }
 
 func (m *running) setReadDeadline(t time.Time) {
+	if m.poll != nil {
+		m.poll.SetReadDeadline(t)
+		return
+	}
 	m.out.SetReadDeadline(t)
 	if m.errOut != nil {
 		m.errOut.SetReadDeadline(t)
 	}
 }
 
-// startPump starts a pump for each of the task's outputs; the channel
-// closes once every one has returned.
+// startPump starts reading the task's output: both pipes in one ordered
+// pump where the system allows, else a pump for each; the channel closes
+// once reading has stopped.
 func (m *running) startPump(st *pumpState) <-chan struct{} {
 	pumped := make(chan struct{})
+	if m.errOut != nil && m.poll == nil {
+		m.poll, _ = orderedPoll(m.out, m.errOut)
+	}
+	if m.poll != nil {
+		go func() { pumpOrdered(m.poll, m.out, m.errOut, m.log, st); close(pumped) }()
+		return pumped
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { pump(m.out, logs.Stdout, m.log, st) })
 	if m.errOut != nil {
@@ -411,44 +441,61 @@ func pump(r *os.File, stream logs.Stream, w *logs.Writer, st *pumpState) {
 	buf := make([]byte, 128<<10)
 	for {
 		n, err := r.Read(buf)
-		at := time.Now()
-		st.mu.Lock()
-		closed, failed := st.closed, st.err != nil
-		if n > 0 && !closed {
-			st.last = at
+		if n > 0 && st.take(w, stream, time.Now(), buf[:n]) {
+			return
 		}
-		st.mu.Unlock()
-		if n > 0 && !closed && !failed {
-			// The writer has its own lock: the state's is not held across
-			// a slow write. A write after the end closed the writer fails
-			// and is not counted.
-			before := w.Trouble()
-			if _, werr := w.WriteStream(stream, at, buf[:n]); werr != nil {
-				st.mu.Lock()
-				if st.err == nil && !st.closed {
-					st.err = werr
-				}
-				st.mu.Unlock()
-			}
-			if w.Trouble() != before {
-				select {
-				case st.trouble <- struct{}{}:
-				default:
-				}
-			}
-		}
-		if err != nil || closed {
+		if err != nil {
 			return
 		}
 	}
+}
+
+// take writes one read of stream into the log, unless the end is being
+// recorded (then it reports true: stop) or output is already being lost.
+// The writer has its own lock: the state's is not held across a slow
+// write. A write after the end closed the writer fails and is not
+// counted.
+func (st *pumpState) take(w *logs.Writer, stream logs.Stream, at time.Time, p []byte) (stop bool) {
+	st.mu.Lock()
+	closed, failed := st.closed, st.err != nil
+	if !closed {
+		st.last = at
+	}
+	st.mu.Unlock()
+	if closed {
+		return true
+	}
+	if failed {
+		return false
+	}
+	before := w.Trouble()
+	if _, err := w.WriteStream(stream, at, p); err != nil {
+		st.mu.Lock()
+		if st.err == nil && !st.closed {
+			st.err = err
+		}
+		st.mu.Unlock()
+	}
+	st.mu.Lock()
+	st.last = time.Now() // a slow write (a rotation) is not quiet either
+	st.mu.Unlock()
+	if w.Trouble() != before {
+		select {
+		case st.trouble <- struct{}{}:
+		default:
+		}
+	}
+	return false
 }
 
 // drain waits, once the task has ended, for the pumps to read the rest of
 // its output: until EOF, or until the pipes (held open by children the
 // task left behind) stay quiet for drainIdle, or drainMax in all. Then it
 // stops the pumps from writing and returns the error that lost output, if
-// any.
-func drain(st *pumpState, pumped <-chan struct{}) error {
+// any. Pipes that still hold bytes are never quiet: on a busy machine the
+// pumps may not run for longer than drainIdle, and what the task wrote
+// before it ended must not be dropped for that.
+func drain(st *pumpState, pumped <-chan struct{}, pending func() bool) error {
 	end := time.Now().Add(drainMax)
 	st.mu.Lock()
 	st.last = time.Now()
@@ -462,7 +509,7 @@ func drain(st *pumpState, pumped <-chan struct{}) error {
 			st.mu.Lock()
 			quiet := time.Since(st.last) >= drainIdle
 			st.mu.Unlock()
-			if !quiet && time.Now().Before(end) {
+			if (!quiet || pending()) && time.Now().Before(end) {
 				continue
 			}
 		}
