@@ -2,9 +2,21 @@
 # `make help` lists the targets.
 
 GO      ?= go
+# Where make build leaves the binaries and completion scripts, and where
+# make install takes them from.
+BUILDDIR ?= bin
+override B := $(abspath $(BUILDDIR))
+
+# Install locations, as packagers expect them: DESTDIR stages, PREFIX is
+# where the files will live.
 PREFIX  ?= /usr/local
 DESTDIR ?=
-BINDIR  := $(DESTDIR)$(PREFIX)/bin
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 
 # The release lives in one place, ghost-core/version/version.go. The
 # binaries read their commit from Go's own build stamp, so a plain
@@ -39,18 +51,26 @@ GOEXPERIMENT := $(shell GOEXPERIMENT=nogreenteagc $(GO) env GOEXPERIMENT >/dev/n
 endif
 export GOEXPERIMENT
 
-.PHONY: help build test bench lint tidy man mandoc fmt install install-ghost install-ghost-ui uninstall clean FORCE
+.PHONY: help build completions test bench lint tidy man mandoc fmt install install-ghost install-ghost-ui uninstall clean FORCE
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-build: bin/ghost bin/ghost-ui ## build bin/ghost and bin/ghost-ui
+build: $(B)/ghost $(B)/ghost-ui completions ## build bin/ghost, bin/ghost-ui and the completion scripts
 
-bin/ghost: FORCE
-	cd ghost-cli && $(GO) build -trimpath -tags $(TAGS) -ldflags '$(LDFLAGS)' -o ../bin/ghost ./cmd/ghost
+$(B)/ghost: FORCE
+	cd ghost-cli && $(GO) build -trimpath -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(B)/ghost ./cmd/ghost
 
-bin/ghost-ui: FORCE
-	cd ghost-ui && $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o ../bin/ghost-ui ./cmd/ghost-ui
+$(B)/ghost-ui: FORCE
+	cd ghost-ui && $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(B)/ghost-ui ./cmd/ghost-ui
+
+# The completion scripts come from ghost itself (ghost completion SHELL),
+# written at build time so that installing runs nothing it built.
+completions: $(B)/ghost
+	@mkdir -p $(B)/completion
+	$(B)/ghost completion bash > $(B)/completion/ghost.bash
+	$(B)/ghost completion zsh > $(B)/completion/_ghost
+	$(B)/ghost completion fish > $(B)/completion/ghost.fish
 
 test: ## run every module's tests with the race detector
 	@set -e; for m in $(MODULES); do \
@@ -67,7 +87,6 @@ lint: ## gofmt, go vet, go mod tidy in every module; man pages up to date and ma
 	@set -e; for m in $(MODULES); do \
 		(cd $$m && $(GO) mod tidy -diff >/dev/null) || { echo "$$m/go.mod is not tidy: run make tidy"; exit 1; }; \
 	done
-
 	@cd ghost-cli && $(GO) run ./internal/mangen -check -o ../docs/man/ghost.1
 	@cd ghost-ui && $(GO) run ./internal/mangen -check -o ../docs/man/ghost-ui.1
 	@$(MAKE) --no-print-directory mandoc
@@ -95,18 +114,32 @@ tidy: ## run go mod tidy in every module
 fmt: ## format the code
 	gofmt -w $(MODULES)
 
-install: install-ghost install-ghost-ui ## install every binary into $(DESTDIR)$(PREFIX)/bin
+# Installing never builds: run as root, it would compile as root and leave
+# root-owned files in the tree. It installs what make build left, or says to
+# run make build first.
+install: install-ghost install-ghost-ui ## install binaries, man pages and completions into $(DESTDIR)$(PREFIX)
 
-install-ghost: bin/ghost ## install only ghost
-	install -d $(BINDIR)
-	install -m 0755 bin/ghost $(BINDIR)/ghost
+install-ghost: ## install only ghost, its man page and its completions
+	@for f in ghost completion/ghost.bash completion/_ghost completion/ghost.fish; do \
+		[ -f "$(B)/$$f" ] || { echo "make: $(BUILDDIR)/$$f is missing: run make build first (not as root), then make install"; exit 1; }; \
+	done
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(B)/ghost $(DESTDIR)$(BINDIR)/ghost
+	install -m 0644 docs/man/ghost.1 $(DESTDIR)$(MANDIR)/man1/ghost.1
+	install -m 0644 $(B)/completion/ghost.bash $(DESTDIR)$(BASHCOMPDIR)/ghost
+	install -m 0644 $(B)/completion/_ghost $(DESTDIR)$(ZSHCOMPDIR)/_ghost
+	install -m 0644 $(B)/completion/ghost.fish $(DESTDIR)$(FISHCOMPDIR)/ghost.fish
 
-install-ghost-ui: bin/ghost-ui ## install only ghost-ui
-	install -d $(BINDIR)
-	install -m 0755 bin/ghost-ui $(BINDIR)/ghost-ui
+install-ghost-ui: ## install only ghost-ui and its man page
+	@[ -f "$(B)/ghost-ui" ] || { echo "make: $(BUILDDIR)/ghost-ui is missing: run make build first (not as root), then make install"; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(B)/ghost-ui $(DESTDIR)$(BINDIR)/ghost-ui
+	install -m 0644 docs/man/ghost-ui.1 $(DESTDIR)$(MANDIR)/man1/ghost-ui.1
 
-uninstall: ## remove installed binaries
-	rm -f $(BINDIR)/ghost $(BINDIR)/ghost-ui
+uninstall: ## remove everything install put in $(DESTDIR)$(PREFIX)
+	rm -f $(DESTDIR)$(BINDIR)/ghost $(DESTDIR)$(BINDIR)/ghost-ui \
+		$(DESTDIR)$(MANDIR)/man1/ghost.1 $(DESTDIR)$(MANDIR)/man1/ghost-ui.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/ghost $(DESTDIR)$(ZSHCOMPDIR)/_ghost $(DESTDIR)$(FISHCOMPDIR)/ghost.fish
 
 clean: ## remove build output
-	rm -rf bin
+	rm -rf $(B) dist
