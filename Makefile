@@ -25,7 +25,10 @@ FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 # passes the commit it sees (the stamp wins where there is one).
 VERSION := $(shell sed -n 's/^const Release = "\(.*\)"$$/\1/p' ghost-core/version/version.go)
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo -dirty)
-LDFLAGS := -X github.com/ghostproject/ghost/ghost-core/version.commit=$(COMMIT)
+LDFLAGS := -X github.com/ghostproject/ghost/ghost-core/version.commit=$(COMMIT) $(EXTRA_LDFLAGS)
+# Extra go build flags and linker flags (make package: stripped PIE).
+BUILDFLAGS ?=
+EXTRA_LDFLAGS ?=
 # urfave/cli's man-page generator is not needed at run time.
 TAGS    := urfave_cli_no_docs
 
@@ -51,7 +54,7 @@ GOEXPERIMENT := $(shell GOEXPERIMENT=nogreenteagc $(GO) env GOEXPERIMENT >/dev/n
 endif
 export GOEXPERIMENT
 
-.PHONY: help build completions test bench lint tidy man mandoc fmt install install-ghost install-ghost-ui uninstall clean FORCE
+.PHONY: help build completions test bench lint tidy man mandoc fmt install install-ghost install-ghost-ui uninstall package clean FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -59,10 +62,10 @@ help: ## list the targets
 build: $(B)/ghost $(B)/ghost-ui completions ## build bin/ghost, bin/ghost-ui and the completion scripts
 
 $(B)/ghost: FORCE
-	cd ghost-cli && $(GO) build -trimpath -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(B)/ghost ./cmd/ghost
+	cd ghost-cli && $(GO) build -trimpath $(BUILDFLAGS) -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(B)/ghost ./cmd/ghost
 
 $(B)/ghost-ui: FORCE
-	cd ghost-ui && $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(B)/ghost-ui ./cmd/ghost-ui
+	cd ghost-ui && $(GO) build -trimpath $(BUILDFLAGS) -ldflags '$(LDFLAGS)' -o $(B)/ghost-ui ./cmd/ghost-ui
 
 # The completion scripts come from ghost itself (ghost completion SHELL),
 # written at build time so that installing runs nothing it built.
@@ -140,6 +143,32 @@ uninstall: ## remove everything install put in $(DESTDIR)$(PREFIX)
 	rm -f $(DESTDIR)$(BINDIR)/ghost $(DESTDIR)$(BINDIR)/ghost-ui \
 		$(DESTDIR)$(MANDIR)/man1/ghost.1 $(DESTDIR)$(MANDIR)/man1/ghost-ui.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/ghost $(DESTDIR)$(ZSHCOMPDIR)/_ghost $(DESTDIR)$(FISHCOMPDIR)/ghost.fish
+
+# Distribution packages: a .deb and an .rpm for each binary, built by nfpm
+# at a pinned version through go run (nothing installed globally). The
+# stage holds what the packages carry beside the binaries: compressed man
+# pages and changelog, the license, Debian's copyright file.
+NFPM    ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
+DISTDIR ?= dist
+ARCH    ?= $(shell $(GO) env GOARCH)
+STAGE   := $(abspath $(DISTDIR))/stage
+
+# The packaged binaries are built apart, stripped and position-independent
+# as distributions ship them.
+package: ## build .deb and .rpm packages of ghost and ghost-ui into dist/
+	rm -rf $(STAGE)
+	$(MAKE) --no-print-directory build BUILDDIR=$(STAGE) BUILDFLAGS=-buildmode=pie EXTRA_LDFLAGS='-s -w'
+	gzip -9n < docs/man/ghost.1 > $(STAGE)/ghost.1.gz
+	gzip -9n < docs/man/ghost-ui.1 > $(STAGE)/ghost-ui.1.gz
+	gzip -9n < CHANGELOG.md > $(STAGE)/changelog.gz
+	cp LICENSE $(STAGE)/LICENSE
+	{ printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: ghost\nSource: https://github.com/ghostproject/ghost\n\nFiles: *\nCopyright: 2026 The ghost authors\nLicense: MIT\n'; \
+		sed -e '1,/^$$/d' -e 's/^$$/./' -e 's/^/ /' LICENSE; } > $(STAGE)/copyright
+	@set -e; for p in ghost ghost-ui; do for f in deb rpm; do \
+		echo "nfpm: $$p $$f"; \
+		VERSION=$(VERSION) ARCH=$(ARCH) STAGE=$(STAGE) $(NFPM) package --config packaging/$$p.yaml --packager $$f --target $(DISTDIR)/ >/dev/null; \
+	done; done
+	@ls $(DISTDIR)/*.deb $(DISTDIR)/*.rpm
 
 clean: ## remove build output
 	rm -rf $(B) dist
