@@ -206,7 +206,11 @@ func readEnvFile(path, shown string, optional bool) ([][2]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading env file: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said already, as the user wrote it
+		}
+		return nil, fmt.Errorf("reading %s: %w", shown, err)
 	}
 	defer f.Close()
 	pairs, err := task.ParseEnvFile(f)

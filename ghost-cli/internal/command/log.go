@@ -110,7 +110,8 @@ func logMany(c *cli.Context, tail int) error {
 			}
 		}
 	}
-	p := newPrefixer(c.App.Writer, tasks, c.Bool("follow"))
+	terminal := isTerminal(c.App.Writer)
+	p := newPrefixer(c.App.Writer, tasks, c.Bool("follow"), terminal, terminal && os.Getenv("NO_COLOR") == "")
 	ids := make([]string, len(tasks))
 	for i, t := range tasks {
 		ids[i] = t.ID
@@ -147,12 +148,8 @@ type prefixer struct {
 // on dark and light backgrounds alike, never red (which reads as error).
 var logColours = []string{"36", "33", "32", "35", "34", "96", "93", "92", "95", "94"}
 
-func newPrefixer(out io.Writer, tasks []task.Task, follow bool) *prefixer {
-	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), follow: follow}
-	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.terminal = true
-	}
-	colour := p.terminal && os.Getenv("NO_COLOR") == ""
+func newPrefixer(out io.Writer, tasks []task.Task, follow, terminal, colour bool) *prefixer {
+	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), follow: follow, terminal: terminal}
 	names := make([]string, len(tasks))
 	width := 0
 	for i, t := range tasks {
@@ -209,6 +206,12 @@ func (p *prefixer) line(i int, line []byte) error {
 		return p.w.Flush()
 	}
 	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // warnLost says on stderr, after the output, that the log is incomplete:
