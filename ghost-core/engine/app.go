@@ -333,11 +333,7 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 // meanwhile: a command that fails at once (a typo, a port in use) is not
 // "up", and saying so now beats a silent `started`.
 func (e *Engine) settle(ctx context.Context, results []UpResult, d time.Duration) {
-	fresh := false
-	for _, r := range results {
-		fresh = fresh || (r.Err == nil && r.Action != Running)
-	}
-	if !fresh {
+	if !slices.ContainsFunc(results, func(r UpResult) bool { return r.Err == nil && r.Action != Running }) {
 		return
 	}
 	timer := time.NewTimer(d)
@@ -346,6 +342,12 @@ func (e *Engine) settle(ctx context.Context, results []UpResult, d time.Duration
 	case <-ctx.Done():
 	case <-timer.C:
 	}
+	e.markEnded(ctx, results)
+}
+
+// markEnded gives ErrNotUp to each task started or restarted that is no
+// longer running.
+func (e *Engine) markEnded(ctx context.Context, results []UpResult) {
 	for i, r := range results {
 		if r.Err != nil || r.Action == Running {
 			continue
