@@ -317,6 +317,9 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 	if cur != nil {
 		if sameRun(*cur, opts) {
 			r.Action, r.Task = Running, *cur
+			if cur.Status != task.Running { // waiting out a restart delay
+				r.Err = fmt.Errorf("%w: %s", ErrNotUp, cur.Status)
+			}
 			return r
 		}
 		r.Action = Restarted
