@@ -506,24 +506,78 @@ func (e *Engine) ProjectLatest(ctx context.Context, project string) ([]task.Task
 	return out, nil
 }
 
+// LinesOptions tunes FollowLines.
+type LinesOptions struct {
+	// Tail >= 0 starts each log at its last Tail lines; -1 at its start.
+	Tail int
+	// Follow goes on as the tasks write, until every one has ended for
+	// good.
+	Follow bool
+	// Project, when following, adds the project's tasks started after the
+	// stream began (a service `ghost up` started or restarted), each
+	// announced to Added with its index before its first line.
+	Project string
+	// Added learns of a task added to the stream.
+	Added func(i int, t task.Task)
+}
+
+// discoverEvery bounds how often a followed project is looked up for new
+// tasks: a listing is cheap, but not free on every write of every log.
+const discoverEvery = time.Second
+
 // FollowLines gives the output of several tasks as one stream of whole
-// lines (see logs.Merge): what they hold now, and with follow what comes
-// after, until every task has ended for good or ctx ends.
-func (e *Engine) FollowLines(ctx context.Context, ids []string, tail int, follow bool, emit func(i int, line []byte) error) error {
-	sources := make([]logs.Source, len(ids))
-	prefixes := make([]string, len(ids))
-	for i, id := range ids {
-		sources[i] = logs.Source{ID: id, Ended: e.Ended(ctx, id)}
-		prefixes[i] = id + "."
+// lines (see logs.Merge): what they hold now, and when following what
+// comes after, until every task has ended for good or ctx ends.
+func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOptions, emit func(i int, line []byte) error) error {
+	var mu sync.Mutex // the watcher's filter runs on its own goroutine
+	known := map[string]bool{}
+	sources := make([]logs.Source, len(tasks))
+	for i, t := range tasks {
+		sources[i] = logs.Source{ID: t.ID, Ended: e.Ended(ctx, t.ID)}
+		known[t.ID] = true
 	}
-	var wake <-chan struct{}
-	if follow {
+	mo := logs.MergeOptions{Tail: o.Tail, Follow: o.Follow}
+	if o.Follow {
 		w := e.watchMatching(func(path string) bool {
-			base := filepath.Base(path)
-			return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(base, p) })
+			id, _, _ := strings.Cut(filepath.Base(path), ".")
+			mu.Lock()
+			defer mu.Unlock()
+			return known[id]
 		})
 		defer w.Close()
-		wake = w.C
+		mo.Wake = w.C
 	}
-	return logs.Merge(ctx, e.Dir.LogDir(), sources, tail, follow, wake, emit)
+	if o.Follow && o.Project != "" {
+		began := time.Now().Truncate(time.Second) // rows keep whole seconds
+		n := len(tasks)
+		var last time.Time
+		mo.Discover = func() []logs.Source {
+			if time.Since(last) < discoverEvery {
+				return nil
+			}
+			last = time.Now()
+			listed, err := e.Store.List(ctx, store.Filter{Project: o.Project})
+			if err != nil {
+				return nil // look again next time
+			}
+			var added []logs.Source
+			for i := len(listed) - 1; i >= 0; i-- { // oldest first
+				t := listed[i]
+				mu.Lock()
+				seen := known[t.ID]
+				known[t.ID] = true
+				mu.Unlock()
+				if seen || t.StartedAt.Before(began) {
+					continue
+				}
+				if o.Added != nil {
+					o.Added(n, t)
+				}
+				n++
+				added = append(added, logs.Source{ID: t.ID, Ended: e.Ended(ctx, t.ID)})
+			}
+			return added
+		}
+	}
+	return logs.Merge(ctx, e.Dir.LogDir(), sources, mo, emit)
 }

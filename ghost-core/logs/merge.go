@@ -19,39 +19,57 @@ type Source struct {
 	Ended func() bool
 }
 
+// MergeOptions tunes Merge.
+type MergeOptions struct {
+	// Tail >= 0 starts each log at its last Tail lines; -1 at its start.
+	Tail int
+	// Follow goes on reading as the logs grow, until every source has
+	// ended; without it Merge gives what the logs hold now.
+	Follow bool
+	// Wake signals, when following, that a log may have grown.
+	Wake <-chan struct{}
+	// Discover, when following, is asked after each wake for sources to
+	// add (tasks started since); their logs are read from the start, and
+	// their index continues the sources'.
+	Discover func() []Source
+}
+
 // Merge reads several tasks' logs as one stream of whole lines: emit gets
-// the index of the source and a line without its newline, never two
-// sources' bytes in one line. With follow false it gives what each log
-// holds now, source after source (the logs carry no time, so there is no
-// other order to give); with follow it then goes on, giving lines in the
-// order they are read after each wake, until every source has ended and
-// is read to its last byte, or ctx ends. tail >= 0 starts each log at its
-// last tail lines. A last line with no newline is given once its task has
-// ended (or at once, when not following).
-func Merge(ctx context.Context, dir string, sources []Source, tail int, follow bool, wake <-chan struct{}, emit func(src int, line []byte) error) error {
-	streams := make([]*lineStream, len(sources))
-	for i, s := range sources {
-		f, err := NewFollower(dir, s.ID, tail)
-		if err != nil {
-			for _, st := range streams[:i] {
-				st.f.Close()
-			}
-			return err
-		}
-		streams[i] = &lineStream{f: f, src: i, emit: emit}
-	}
+// the index of the source and a line without its newline (valid only
+// during the call), never two sources' bytes in one line. Without Follow
+// it gives what each log holds now, source after source (the logs carry
+// no time, so there is no other order to give); with Follow it then goes
+// on, giving lines in the order they are read after each wake, until
+// every source has ended and is read to its last byte, or ctx ends. A
+// last line with no newline is given once its task has ended (or at once,
+// when not following).
+func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, emit func(src int, line []byte) error) error {
+	var streams []*lineStream
 	defer func() {
 		for _, st := range streams {
 			st.f.Close()
 		}
 	}()
+	add := func(srcs []Source, tail int) error {
+		for _, s := range srcs {
+			f, err := NewFollower(dir, s.ID, tail)
+			if err != nil {
+				return err
+			}
+			streams = append(streams, &lineStream{f: f, src: len(streams), ended: s.Ended, emit: emit})
+		}
+		return nil
+	}
+	if err := add(sources, o.Tail); err != nil {
+		return err
+	}
 	for {
 		open := 0
-		for i, st := range streams {
+		for _, st := range streams {
 			if st.done {
 				continue
 			}
-			ended := !follow || sources[i].Ended == nil || sources[i].Ended()
+			ended := !o.Follow || st.ended == nil || st.ended()
 			if _, err := st.f.Drain(st); err != nil {
 				return err
 			}
@@ -73,7 +91,12 @@ func Merge(ctx context.Context, dir string, sources []Source, tail int, follow b
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-wake:
+		case <-o.Wake:
+		}
+		if o.Discover != nil {
+			if err := add(o.Discover(), -1); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -82,6 +105,7 @@ func Merge(ctx context.Context, dir string, sources []Source, tail int, follow b
 type lineStream struct {
 	f       *Follower
 	src     int
+	ended   func() bool
 	emit    func(int, []byte) error
 	pending []byte
 	done    bool

@@ -33,7 +33,7 @@ func TestMergeGivesWholeLinesOfEachSource(t *testing.T) {
 	appendFile(t, dir, id, "a1\na2\nhalf")
 	appendFile(t, dir, id2, "b1\n"+strings.Repeat("x", maxLine+3))
 	var got []mergedLine
-	err := Merge(context.Background(), dir, []Source{{ID: id}, {ID: id2}}, -1, false, nil, func(src int, line []byte) error {
+	err := Merge(context.Background(), dir, []Source{{ID: id}, {ID: id2}}, MergeOptions{Tail: -1}, func(src int, line []byte) error {
 		got = append(got, mergedLine{src, string(line)})
 		return nil
 	})
@@ -51,7 +51,7 @@ func TestMergeGivesWholeLinesOfEachSource(t *testing.T) {
 	}
 
 	got = nil
-	Merge(context.Background(), dir, []Source{{ID: id}, {ID: id2}}, 1, false, nil, func(src int, line []byte) error {
+	Merge(context.Background(), dir, []Source{{ID: id}, {ID: id2}}, MergeOptions{Tail: 1}, func(src int, line []byte) error {
 		got = append(got, mergedLine{src, string(line)})
 		return nil
 	})
@@ -71,7 +71,7 @@ func TestMergeFollowsUntilEverySourceEnded(t *testing.T) {
 	done := make(chan error, 1)
 	sources := []Source{{ID: id, Ended: ended[0].Load}, {ID: id2, Ended: ended[1].Load}}
 	go func() {
-		done <- Merge(context.Background(), dir, sources, -1, true, wake, func(src int, line []byte) error {
+		done <- Merge(context.Background(), dir, sources, MergeOptions{Tail: -1, Follow: true, Wake: wake}, func(src int, line []byte) error {
 			lines <- mergedLine{src, string(line)}
 			return nil
 		})
@@ -116,5 +116,45 @@ func TestMergeFollowsUntilEverySourceEnded(t *testing.T) {
 	}
 	if len(lines) != 0 {
 		t.Errorf("more lines: %v", <-lines)
+	}
+}
+
+// Sources discovered while following are read from their start and
+// numbered after the others.
+func TestMergeAddsDiscoveredSources(t *testing.T) {
+	dir := t.TempDir()
+	var ended atomic.Bool
+	var found atomic.Bool
+	wake := make(chan struct{}, 1)
+	lines := make(chan mergedLine, 100)
+	done := make(chan error, 1)
+	appendFile(t, dir, id, "old\n")
+	appendFile(t, dir, id2, "new 1\n")
+	discover := func() []Source {
+		if found.Swap(true) {
+			return nil
+		}
+		return []Source{{ID: id2, Ended: ended.Load}}
+	}
+	go func() {
+		done <- Merge(context.Background(), dir, []Source{{ID: id, Ended: ended.Load}}, MergeOptions{Tail: 0, Follow: true, Wake: wake, Discover: discover},
+			func(src int, line []byte) error {
+				lines <- mergedLine{src, string(line)}
+				return nil
+			})
+	}()
+	wake <- struct{}{}
+	select {
+	case got := <-lines:
+		if got != (mergedLine{1, "new 1"}) {
+			t.Fatalf("got %+v, want the discovered source's first line", got)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no line from the discovered source")
+	}
+	ended.Store(true)
+	wake <- struct{}{}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

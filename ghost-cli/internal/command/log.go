@@ -112,11 +112,10 @@ func logMany(c *cli.Context, tail int) error {
 	}
 	terminal := isTerminal(c.App.Writer)
 	p := newPrefixer(c.App.Writer, tasks, c.Bool("follow"), terminal, terminal && os.Getenv("NO_COLOR") == "")
-	ids := make([]string, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ID
-	}
-	err = e.FollowLines(ctx, ids, tail, c.Bool("follow"), p.line)
+	err = e.FollowLines(ctx, tasks, engine.LinesOptions{
+		Tail: tail, Follow: c.Bool("follow"), Project: c.String("project"),
+		Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
+	}, p.line)
 	if ferr := p.w.Flush(); err == nil {
 		err = ferr
 	}
@@ -139,8 +138,13 @@ func logMany(c *cli.Context, tail int) error {
 // made printable, tabs aside; elsewhere lines go out byte for byte.
 type prefixer struct {
 	w        *bufio.Writer
+	names    []string // printable
+	colours  []int
+	used     map[int]bool
+	width    int
 	labels   [][]byte
 	terminal bool
+	colour   bool
 	follow   bool
 }
 
@@ -149,25 +153,48 @@ type prefixer struct {
 var logColours = []string{"36", "33", "32", "35", "34", "96", "93", "92", "95", "94"}
 
 func newPrefixer(out io.Writer, tasks []task.Task, follow, terminal, colour bool) *prefixer {
-	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), follow: follow, terminal: terminal}
-	names := make([]string, len(tasks))
-	width := 0
-	for i, t := range tasks {
-		names[i] = printable.String(t.Name)
-		if t.Name == "" {
-			names[i] = t.ShortID()
-		}
-		width = max(width, printable.Width(names[i]))
-	}
-	used := map[int]bool{}
-	for _, n := range names {
-		label := fmt.Sprintf("%s%*s |", n, width-printable.Width(n), "")
-		if colour {
-			label = "\x1b[" + logColours[colourOf(n, used)] + "m" + label + "\x1b[0m"
-		}
-		p.labels = append(p.labels, []byte(label+" "))
+	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), follow: follow, terminal: terminal, colour: colour, used: map[int]bool{}}
+	for _, t := range tasks {
+		p.add(t)
 	}
 	return p
+}
+
+// add gives a task its label, widening every label if its name is the
+// longest so far (a service started while a project is followed).
+func (p *prefixer) add(t task.Task) {
+	name := printable.String(t.Name)
+	if t.Name == "" {
+		name = t.ShortID()
+	}
+	colour := -1
+	for i, n := range p.names {
+		if n == name { // the same service again, restarted: the same colour
+			colour = p.colours[i]
+		}
+	}
+	if colour < 0 {
+		colour = colourOf(name, p.used)
+	}
+	p.names = append(p.names, name)
+	p.colours = append(p.colours, colour)
+	if w := printable.Width(name); w > p.width || len(p.names) == 1 {
+		p.width = max(p.width, w)
+		p.labels = p.labels[:0]
+		for i := range p.names[:len(p.names)-1] {
+			p.labels = append(p.labels, p.label(i))
+		}
+	}
+	p.labels = append(p.labels, p.label(len(p.names)-1))
+}
+
+func (p *prefixer) label(i int) []byte {
+	n := p.names[i]
+	label := fmt.Sprintf("%s%*s |", n, p.width-printable.Width(n), "")
+	if p.colour {
+		label = "\x1b[" + logColours[p.colours[i]] + "m" + label + "\x1b[0m"
+	}
+	return []byte(label + " ")
 }
 
 // colourOf picks a task's colour from its name, so that a service keeps
