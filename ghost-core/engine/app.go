@@ -156,9 +156,6 @@ func LoadApp(o AppOptions) (App, error) {
 	if base == 0 {
 		base = DefaultPortBase
 	}
-	if last := base + portStep*(len(services)-1); base < 1 || last > 65535 {
-		return App{}, fmt.Errorf("%w: %d services from %d would reach %d", ErrBadPort, len(services), base, last)
-	}
 	env := task.EnvMap(o.Environ)
 	filePort := false
 	files := []string{filepath.Join(app.Dir, ".env")}
@@ -184,6 +181,9 @@ func LoadApp(o AppOptions) (App, error) {
 			env[kv[0]] = kv[1]
 			filePort = filePort || kv[0] == "PORT"
 		}
+	}
+	if last := base + portStep*(len(services)-1); !filePort && (base < 1 || last > 65535) {
+		return App{}, fmt.Errorf("%w: %d services from %d would reach %d", ErrBadPort, len(services), base, last)
 	}
 	// The services run in the Procfile's directory; the caller's PWD would
 	// be wrong there, and would differ from one shell to the next.
