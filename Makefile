@@ -56,12 +56,17 @@ bin/ghost-ui: FORCE
 GORACE ?= atexit_sleep_ms=0
 export GORACE
 
-test: ## run every module's tests with the race detector, reporting every failure
+test: bin/testsum ## run every module's tests with the race detector; name every failure and every skip with its reason
 	@failed=; for m in $(MODULES); do \
 		echo "== $$m"; \
-		(cd $$m && $(GO) test -race -count=1 -timeout 30m ./...) || failed="$$failed $$m"; \
+		(cd $$m && $(GO) test -race -count=1 -timeout 30m -json ./... 2>&1) | bin/testsum || failed="$$failed $$m"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "FAIL in:$$failed"; exit 1; fi
+
+# testsum turns go test -json into the usual lines plus the skipped tests
+# and why (plain go test prints a skipped test as ok).
+bin/testsum: .ci/testsum.go
+	GOWORK=off $(GO) build -o $@ .ci/testsum.go
 
 bench: ## compare ghost with nq, tsp, pm2 and setsid, measure follow, capture, memory, history, ghost-ui; write docs/benchmarks.md
 	bash bench/run.sh
