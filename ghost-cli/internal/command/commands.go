@@ -18,5 +18,6 @@ func commands() []*cli.Command {
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),
+		helpCommand(),
 	}
 }
