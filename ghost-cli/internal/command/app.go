@@ -30,23 +30,22 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var unknown string
 	cli.FlagStringer = flagString
 	app := &cli.App{
-		Name:            "ghost",
-		Usage:           "run commands in the background and manage them, with no daemon",
-		Version:         Version + " (" + Commit + ")",
-		Commands:        commands(),
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
-		// The help command is ghost's own (help.go); urfave/cli adds its
-		// --help flag only when it adds its own command, so it is added
-		// here.
-		Flags:                     []cli.Flag{cli.HelpFlag},
+		Name:                      "ghost",
+		Usage:                     "run commands in the background and manage them, with no daemon",
+		Version:                   Version + " (" + Commit + ")",
+		Commands:                  commands(),
+		Writer:                    stdout,
+		ErrWriter:                 stderr,
+		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true,
 		EnableBashCompletion:      true,
 		CommandNotFound:           func(_ *cli.Context, name string) { unknown = name },
 		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError:              onUsageError,
 	}
+	// The help command is ghost's own (help.go); urfave/cli adds its
+	// --help flag only when it adds its own command, so it is added here.
+	app.Flags = []cli.Flag{cli.HelpFlag}
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsageError
 	}
