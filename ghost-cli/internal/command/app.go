@@ -17,12 +17,7 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
-)
-
-// Version and Commit are set at build time with -ldflags -X.
-var (
-	Version = "dev"
-	Commit  = "unknown"
+	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
 // Main runs the command line args and returns the exit code.
@@ -32,7 +27,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	app := &cli.App{
 		Name:                      "ghost",
 		Usage:                     "run commands in the background and manage them, with no daemon",
-		Version:                   Version + " (" + Commit + ")",
+		Version:                   version.Get().String(),
 		Commands:                  commands(),
 		Writer:                    stdout,
 		ErrWriter:                 stderr,

@@ -15,6 +15,8 @@ func commands() []*cli.Command {
 		restartCommand(),
 		rmCommand(),
 		cleanupCommand(),
+		upCommand(),
+		downCommand(),
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),

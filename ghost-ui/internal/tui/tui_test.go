@@ -436,3 +436,35 @@ func TestHeaderCountsTasksLeftOut(t *testing.T) {
 		t.Errorf("header for a table holding every task:\n%s", got)
 	}
 }
+
+// Tasks of a project (`ghost up`) show as PROJECT/SERVICE, and the text
+// filter finds them by their project, even one whose name does not say it
+// (written by hand here: up always names PROJECT/SERVICE).
+func TestFilterMatchesTheProject(t *testing.T) {
+	u, screen := newTestUI(t)
+	ctx := context.Background()
+	for i, name := range []string{"shop/web", "billing"} {
+		tk := task.Task{ID: fmt.Sprintf("55555555-eeee-4eee-8eee-00000000000%d", i), Name: name, Project: "shop",
+			Command: []string{"sleep", "1"}, Cwd: "/srv", StartedAt: base.Add(10 * time.Minute), LogPath: "/x"}
+		if err := u.eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := u.eng.Store.Finish(ctx, tk.ID, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(11 * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.reload()
+	press(u, runeKey('/'))
+	for _, r := range "SHOP" {
+		press(u, runeKey(r))
+	}
+	if len(u.shown) != 2 || u.shown[0].Project != "shop" || u.shown[1].Project != "shop" {
+		t.Fatalf("filter %q shows %+v, want the two tasks of project shop", u.filterText, u.shown)
+	}
+	screenNow := draw(u, screen)
+	for _, want := range []string{"shop/web", "billing"} {
+		if !strings.Contains(screenNow, want) {
+			t.Errorf("the table does not show %s:\n%s", want, screenNow)
+		}
+	}
+}
