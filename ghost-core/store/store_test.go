@@ -371,12 +371,20 @@ func FuzzDecodeList(f *testing.F) {
 }
 
 func TestPlainListAgreesWithJSON(t *testing.T) {
-	for _, in := range []string{`[]`, `["a"]`, `["sh","-c","echo hi"]`, ` [ "a" , "b" ] `, `["a",]`, `["a" "b"]`, `["a\"b"]`, `[1]`, `["日本"]`, `[`} {
+	// accept says whether the fast path must take the input itself: a
+	// fast path that always declines would agree with JSON trivially.
+	for in, accept := range map[string]bool{
+		`[]`: true, `["a"]`: true, `["sh","-c","echo hi"]`: true, `["日本"]`: true, `[ "a" , "b" ]`: true,
+		` [ "a" , "b" ] `: false, `["a",]`: false, `["a" "b"]`: false, `["a\"b"]`: false, `[1]`: false, `[`: false,
+	} {
 		got, ok := plainList(in)
 		var want []string
 		err := json.Unmarshal([]byte(in), &want)
 		if ok && (err != nil || !slices.Equal(got, want)) {
 			t.Errorf("plainList(%q) = %q, json says %q, %v", in, got, want, err)
+		}
+		if ok != accept {
+			t.Errorf("plainList(%q) accepted %v, want %v", in, ok, accept)
 		}
 	}
 }
@@ -387,11 +395,17 @@ func FuzzPlainList(f *testing.F) {
 	f.Add(`["a",]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		got, ok := plainList(s)
+		var want []string
+		err := json.Unmarshal([]byte(s), &want)
 		if !ok {
+			// What ghost itself writes (compact, nothing escaped) is the
+			// case the fast path exists for: it must not decline it.
+			if b, merr := json.Marshal(want); err == nil && merr == nil && string(b) == s && !strings.Contains(s, `\`) {
+				t.Fatalf("plainList(%q) declined a plain list", s)
+			}
 			return
 		}
-		var want []string
-		if err := json.Unmarshal([]byte(s), &want); err != nil || !slices.Equal(got, want) {
+		if err != nil || !slices.Equal(got, want) {
 			t.Fatalf("plainList(%q) = %q, json: %q %v", s, got, want, err)
 		}
 	})

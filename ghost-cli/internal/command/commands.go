@@ -20,5 +20,6 @@ func commands() []*cli.Command {
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),
+		helpCommand(),
 	}
 }

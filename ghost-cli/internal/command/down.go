@@ -14,11 +14,11 @@ import (
 func downCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "down",
-		Usage:     "stop the running tasks of a project, all at once, and return when all have ended",
+		Usage:     "stop a project's running tasks; return once all have ended",
 		ArgsUsage: "[SERVICE...]",
 		Flags: []cli.Flag{
-			projectFlag("the project to stop (default: the name of the Procfile's directory)"),
-			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "Procfile", Usage: "the Procfile whose directory names the project (`FILE`)"},
+			projectFlag("stop the tasks of `PROJECT`", "the name of the Procfile's directory"),
+			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "Procfile", Usage: "the Procfile `FILE` whose directory names the project"},
 			graceFlag(),
 		},
 		Action: down,

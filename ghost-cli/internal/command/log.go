@@ -23,12 +23,12 @@ func logCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "log",
 		Aliases:   []string{"logs"},
-		Usage:     "print a task's output, byte for byte; several tasks' (or a project's) as one stream of prefixed lines",
+		Usage:     "print a task's output, byte for byte; several as prefixed lines",
 		ArgsUsage: "TASK...",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "tail", Aliases: []string{"n"}, Value: -1, DefaultText: "all", Usage: "print only the last `N` lines (of each task)"},
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing new output until the task (every task) ends"},
-			projectFlag("the newest task of each service of the project"),
+			projectFlag("the newest task of each service of `PROJECT`", ""),
 		},
 		Action: logAction,
 	}

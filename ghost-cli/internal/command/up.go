@@ -16,14 +16,14 @@ import (
 func upCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "up",
-		Usage:     "start the services of a Procfile, each as a task named PROJECT/SERVICE; leave alone those already running as asked",
+		Usage:     "start a Procfile's services as tasks named PROJECT/SERVICE",
 		ArgsUsage: "[SERVICE...]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "Procfile", Usage: "read the services from `FILE`"},
-			projectFlag("name the project (default: the name of the Procfile's directory)"),
+			projectFlag("call the project `PROJECT`", "the name of the Procfile's directory"),
 			&cli.StringFlag{Name: "env-file", Usage: "read KEY=VALUE lines from `FILE`, after the .env beside the Procfile (it wins)"},
-			&cli.StringFlag{Name: "restart", Value: "on-failure", Usage: "restart policy of the services: `POLICY` no, on-failure or always"},
-			&cli.IntFlag{Name: "port-base", Value: engine.DefaultPortBase, Usage: "PORT of the first service (`N`); each next one gets 100 more"},
+			&cli.StringFlag{Name: "restart", Value: "on-failure", Usage: "restart the services by `POLICY`: no, on-failure or always"},
+			&cli.IntFlag{Name: "port-base", Value: engine.DefaultPortBase, Usage: "$PORT of the first service is `N`, each next one gets 100 more"},
 			graceFlag(),
 		},
 		Action: up,
@@ -31,8 +31,8 @@ func upCommand() *cli.Command {
 }
 
 // projectFlag is -p for the commands that work on a project.
-func projectFlag(usage string) cli.Flag {
-	return &cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: usage + " (`PROJECT`)"}
+func projectFlag(usage, def string) cli.Flag {
+	return &cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: usage, DefaultText: def}
 }
 
 // restartPolicies are the values of --restart.
