@@ -25,7 +25,7 @@ func main() {
 		case "--version", "-v":
 			fmt.Println("ghost-ui version", version.Get())
 			return
-		case "--help", "-h":
+		case "--help", "-h", "help":
 			fmt.Println("usage: ghost-ui\n\nA terminal view of ghost's tasks. Press ? inside for the keys.\nData directory: $GHOST_DATA_DIR, else $XDG_DATA_HOME/ghost, else ~/.local/share/ghost.")
 			return
 		default:
