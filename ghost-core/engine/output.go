@@ -89,6 +89,15 @@ type LogGrep = logs.Grep
 // lines of context.
 var NewLogGrep = logs.NewGrep
 
+// LogFollower reads one task's log line by line as it grows; see
+// logs.LineFollower.
+type LogFollower = logs.LineFollower
+
+// NewLogFollower starts reading task id's log for the lines q selects.
+func (e *Engine) NewLogFollower(id string, q LogQuery) (*LogFollower, error) {
+	return logs.NewLineFollower(e.Dir.LogDir(), id, q)
+}
+
 // LogLines gives fn the lines q selects of task id's output as it is now,
 // across its rotated files, an unfinished last line included.
 func (e *Engine) LogLines(id string, q LogQuery, fn func(LogRecord) error) error {

@@ -43,6 +43,7 @@ func encodeSpec(w io.Writer, s Spec) error {
 	str(s.Cwd)
 	b = binary.AppendVarint(b, s.Log.MaxSize)
 	b = binary.AppendVarint(b, int64(s.Log.MaxFiles))
+	str(s.Project)
 	tty := uint64(0)
 	if s.TTY {
 		tty = 1
@@ -125,6 +126,7 @@ func decodeSpec(r io.Reader) (Spec, error) {
 	s := Spec{ID: d.str(), DataDir: d.str(), Name: d.str(), Command: d.list(), Env: d.list(), Cwd: d.str()}
 	s.Log.MaxSize = d.signed()
 	s.Log.MaxFiles = int(d.signed())
+	s.Project = d.str()
 	s.TTY = d.num() == 1
 	s.Cols, s.Rows = uint16(d.num()), uint16(d.num())
 	if d.err != nil {

@@ -15,8 +15,11 @@ func commands() []*cli.Command {
 		restartCommand(),
 		rmCommand(),
 		cleanupCommand(),
+		upCommand(),
+		downCommand(),
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),
+		helpCommand(),
 	}
 }

@@ -2,14 +2,19 @@ package command
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
 	"regexp"
 	"time"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
@@ -21,11 +26,12 @@ func logCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "log",
 		Aliases:   []string{"logs"},
-		Usage:     "print a task's output, byte for byte, or line by line with times, streams and filters",
-		ArgsUsage: "TASK",
+		Usage:     "print task output, byte for byte, or as filtered lines",
+		ArgsUsage: "TASK...",
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "tail", Aliases: []string{"n"}, Value: -1, DefaultText: "all", Usage: "print only the last `N` lines (of those the other flags select)"},
-			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing new output until the task ends"},
+			&cli.IntFlag{Name: "tail", Aliases: []string{"n"}, Value: -1, DefaultText: "all", Usage: "print only the last `N` lines (of each task; of those the other flags select)"},
+			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing new output until the task (every task) ends"},
+			projectFlag("the newest task of each service of `PROJECT`", ""),
 			&cli.BoolFlag{Name: "timestamps", Aliases: []string{"t"}, Usage: "prefix each line with the time it was captured (UTC, milliseconds)"},
 			&cli.BoolFlag{Name: "stdout", Usage: "only what the task wrote to stdout"},
 			&cli.BoolFlag{Name: "stderr", Usage: "only what the task wrote to stderr"},
@@ -35,7 +41,7 @@ func logCommand() *cli.Command {
 			&cli.IntFlag{Name: "context", Aliases: []string{"C"}, Usage: "with --grep, print `N` lines around each match, groups apart with --"},
 			&cli.IntFlag{Name: "before-context", Aliases: []string{"B"}, Usage: "with --grep, print `N` lines before each match"},
 			&cli.IntFlag{Name: "after-context", Aliases: []string{"A"}, Usage: "with --grep, print `N` lines after each match"},
-			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line: time, stream, line"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line: time, stream, line (and task, with several)"},
 			&cli.BoolFlag{Name: "no-color", Usage: "remove ANSI escape sequences (colours, cursor moves) from the output"},
 		},
 		Action: logAction,
@@ -49,6 +55,19 @@ type logView struct {
 	timestamps bool
 	json       bool
 	noColor    bool
+	// grep and its context make query.Grep, one per task read.
+	grep          *regexp.Regexp
+	before, after int
+}
+
+// queryFor is the query for one task's log: a grep keeps state, so each
+// task gets its own.
+func (v logView) queryFor() engine.LogQuery {
+	q := v.query
+	if v.grep != nil {
+		q.Grep = engine.NewLogGrep(v.grep, v.before, v.after)
+	}
+	return q
 }
 
 func logViewFrom(c *cli.Context, now time.Time) (logView, error) {
@@ -98,6 +117,7 @@ func logViewFrom(c *cli.Context, now time.Time) (logView, error) {
 		if err != nil {
 			return v, usageError("log", "invalid --grep: %w", err)
 		}
+		v.grep, v.before, v.after = re, before, after
 		v.query.Grep = engine.NewLogGrep(re, before, after)
 	} else if c.IsSet("context") || c.IsSet("before-context") || c.IsSet("after-context") {
 		return v, usageError("log", "-C, -A and -B need --grep")
@@ -126,6 +146,12 @@ func logAction(c *cli.Context) error {
 	v, err := logViewFrom(c, time.Now())
 	if err != nil {
 		return err
+	}
+	if c.IsSet("project") && c.NArg() > 0 {
+		return usageError("log", "give TASK arguments or --project, not both")
+	}
+	if c.IsSet("project") || c.NArg() > 1 {
+		return logMany(c, v)
 	}
 	ctx, stop := interruptible(context.Background())
 	defer stop()
@@ -166,25 +192,15 @@ func logBytes(ctx context.Context, c *cli.Context, e *engine.Engine, t task.Task
 func logLines(ctx context.Context, c *cli.Context, e *engine.Engine, t task.Task, v logView) error {
 	out := bufio.NewWriterSize(c.App.Writer, 64<<10)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	var buf []byte
+	rp := newRecordPrinter(v, out)
 	print := func(r engine.LogRecord) error {
-		line := r.Line
-		if v.noColor {
-			buf = printable.StripANSI(append(buf[:0], line...))
-			line = buf
-		}
 		if v.json {
-			return enc.Encode(jsonLine{Time: jsonTime(r.Time), Stream: r.Stream.String(), Line: string(line)})
+			return rp.json(r, nil)
 		}
 		if r.Sep {
 			out.WriteString("--\n")
 		}
-		if v.timestamps {
-			out.WriteString(stamp(r.Time))
-		}
-		out.Write(line)
+		out.Write(rp.text(r))
 		if !r.Partial {
 			out.WriteByte('\n')
 		}
@@ -203,8 +219,161 @@ func logLines(ctx context.Context, c *cli.Context, e *engine.Engine, t task.Task
 	return e.FollowLogLines(ctx, t.ID, v.query, flushed)
 }
 
+// recordPrinter formats lines as the flags ask.
+type recordPrinter struct {
+	v   logView
+	enc *json.Encoder
+	buf []byte
+}
+
+func newRecordPrinter(v logView, out io.Writer) *recordPrinter {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	return &recordPrinter{v: v, enc: enc}
+}
+
+// text is the line as printed, without its newline: its capture time
+// first with --timestamps, escapes out with --no-color.
+func (rp *recordPrinter) text(r engine.LogRecord) []byte {
+	rp.buf = rp.buf[:0]
+	if rp.v.timestamps {
+		rp.buf = append(rp.buf, stamp(r.Time)...)
+	}
+	n := len(rp.buf)
+	rp.buf = append(rp.buf, r.Line...)
+	if rp.v.noColor {
+		rp.buf = append(rp.buf[:n], printable.StripANSI(rp.buf[n:])...)
+	}
+	return rp.buf
+}
+
+// json writes the line as one object; t names its task when there are
+// several.
+func (rp *recordPrinter) json(r engine.LogRecord, t *task.Task) error {
+	line := r.Line
+	if rp.v.noColor {
+		rp.buf = printable.StripANSI(append(rp.buf[:0], line...))
+		line = rp.buf
+	}
+	j := jsonLine{Time: jsonTime(r.Time), Stream: r.Stream.String(), Line: string(line)}
+	if t != nil {
+		j.Task, j.Name = t.ID, t.Name
+	}
+	return rp.enc.Encode(j)
+}
+
+// taskRecord is a line of one of several tasks.
+type taskRecord struct {
+	task int
+	rec  engine.LogRecord
+}
+
+// manyLines prints several tasks' lines as the flags ask, each after its
+// task's label (or with a task field in JSON): what the logs hold now in
+// the order of capture, then, following, what comes as it comes.
+func manyLines(ctx context.Context, c *cli.Context, e *engine.Engine, tasks []task.Task, v logView, p *prefixer) error {
+	rp := newRecordPrinter(v, p.w)
+	print := func(tr taskRecord) error {
+		if v.json {
+			if err := rp.json(tr.rec, &tasks[tr.task]); err != nil {
+				return err
+			}
+		} else {
+			if tr.rec.Sep {
+				p.w.WriteString("--\n")
+			}
+			if err := p.line(tr.task, rp.text(tr.rec)); err != nil {
+				return err
+			}
+		}
+		if p.follow {
+			return p.w.Flush()
+		}
+		return nil
+	}
+	followers := make([]*engine.LogFollower, len(tasks))
+	for i, t := range tasks {
+		f, err := e.NewLogFollower(t.ID, v.queryFor())
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		followers[i] = f
+	}
+	// What the logs hold now, merged by capture time, each task's lines in
+	// their own order.
+	queues := make([][]engine.LogRecord, len(tasks))
+	for i, f := range followers {
+		if _, err := f.Drain(!p.follow, func(r engine.LogRecord) error {
+			r.Line = bytes.Clone(r.Line)
+			queues[i] = append(queues[i], r)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	for {
+		best := -1
+		for i, q := range queues {
+			if len(q) > 0 && (best < 0 || q[0].Time.Before(queues[best][0].Time)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		if err := print(taskRecord{best, queues[best][0]}); err != nil {
+			return err
+		}
+		queues[best] = queues[best][1:]
+	}
+	if !p.follow {
+		return nil
+	}
+	wake := make(chan struct{}, 1)
+	for _, t := range tasks {
+		w := e.WatchTask(t.ID)
+		defer w.Close()
+		go func() {
+			for range w.C {
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
+	done := make([]bool, len(tasks))
+	for {
+		open := 0
+		for i, f := range followers {
+			if done[i] {
+				continue
+			}
+			ended := e.Ended(ctx, tasks[i].ID)()
+			if _, err := f.Drain(ended, func(r engine.LogRecord) error { return print(taskRecord{i, r}) }); err != nil {
+				return err
+			}
+			if done[i] = ended; !ended {
+				open++
+			}
+		}
+		if open == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		}
+	}
+}
+
 // jsonLine is one line of log --json.
 type jsonLine struct {
+	// Task and Name say whose line it is when several tasks are read.
+	Task   string  `json:"task,omitempty"`
+	Name   string  `json:"name,omitempty"`
 	Time   *string `json:"time"`
 	Stream string  `json:"stream"`
 	Line   string  `json:"line"`
@@ -228,6 +397,177 @@ func stamp(t time.Time) string {
 		return fmt.Sprintf("%-24s ", "-")
 	}
 	return t.UTC().Format(stampLayout) + " "
+}
+
+// logMany prints several tasks' output as one stream of whole lines, each
+// after its task's name padded to a common width and "| ".
+func logMany(c *cli.Context, v logView) error {
+	tail := v.query.Tail
+	ctx, stop := interruptible(context.Background())
+	defer stop()
+	e, err := openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	var tasks []task.Task
+	if c.IsSet("project") {
+		project := c.String("project")
+		if err := engine.CheckProject(project); err != nil {
+			return usageError("log", "invalid --project: %w", err)
+		}
+		if tasks, err = e.ProjectLatest(ctx, project); err != nil {
+			return failed("log", err)
+		}
+		if len(tasks) == 0 {
+			return failed("log", fmt.Errorf("project %q: %w", project, task.ErrNotFound))
+		}
+	} else {
+		seen := map[string]bool{}
+		for _, ref := range c.Args().Slice() {
+			t, err := e.Find(ctx, ref)
+			if err != nil {
+				return failed("log", err)
+			}
+			if !seen[t.ID] { // the same task twice would print each line twice
+				seen[t.ID] = true
+				tasks = append(tasks, t)
+			}
+		}
+	}
+	terminal := isTerminal(c.App.Writer)
+	p := newPrefixer(c.App.Writer, tasks, c.Bool("follow"), terminal, terminal && os.Getenv("NO_COLOR") == "")
+	if v.lines {
+		err = manyLines(ctx, c, e, tasks, v, p)
+	} else {
+		err = e.FollowLines(ctx, tasks, engine.LinesOptions{
+			Tail: tail, Follow: c.Bool("follow"), Project: c.String("project"),
+			Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
+		}, p.line)
+	}
+	if ferr := p.w.Flush(); err == nil {
+		err = ferr
+	}
+	if errors.Is(err, context.Canceled) {
+		return errInterrupted
+	}
+	if err != nil {
+		return failed("log", err)
+	}
+	for _, t := range tasks {
+		if t, err := e.Find(ctx, t.ID); err == nil {
+			warnLost(c, t)
+		}
+	}
+	return nil
+}
+
+// prefixer writes lines after their task's label. On a terminal each
+// label has its own colour (unless NO_COLOR is set) and the lines are
+// made printable, tabs aside; elsewhere lines go out byte for byte.
+type prefixer struct {
+	w        *bufio.Writer
+	names    []string // printable
+	colours  []int
+	used     map[int]bool
+	width    int
+	labels   [][]byte
+	terminal bool
+	colour   bool
+	follow   bool
+}
+
+// logColours are the ANSI foreground colours labels take: bright enough
+// on dark and light backgrounds alike, never red (which reads as error).
+var logColours = []string{"36", "33", "32", "35", "34", "96", "93", "92", "95", "94"}
+
+func newPrefixer(out io.Writer, tasks []task.Task, follow, terminal, colour bool) *prefixer {
+	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), follow: follow, terminal: terminal, colour: colour, used: map[int]bool{}}
+	for _, t := range tasks {
+		p.add(t)
+	}
+	return p
+}
+
+// add gives a task its label, widening every label if its name is the
+// longest so far (a service started while a project is followed).
+func (p *prefixer) add(t task.Task) {
+	name := printable.String(t.Name)
+	if t.Name == "" {
+		name = t.ShortID()
+	}
+	colour := -1
+	for i, n := range p.names {
+		if n == name { // the same service again, restarted: the same colour
+			colour = p.colours[i]
+		}
+	}
+	if colour < 0 {
+		colour = colourOf(name, p.used)
+	}
+	p.names = append(p.names, name)
+	p.colours = append(p.colours, colour)
+	if w := printable.Width(name); w > p.width || len(p.names) == 1 {
+		p.width = max(p.width, w)
+		p.labels = p.labels[:0]
+		for i := range p.names[:len(p.names)-1] {
+			p.labels = append(p.labels, p.label(i))
+		}
+	}
+	p.labels = append(p.labels, p.label(len(p.names)-1))
+}
+
+func (p *prefixer) label(i int) []byte {
+	n := p.names[i]
+	label := fmt.Sprintf("%s%*s |", n, p.width-printable.Width(n), "")
+	if p.colour {
+		label = "\x1b[" + logColours[p.colours[i]] + "m" + label + "\x1b[0m"
+	}
+	return []byte(label + " ")
+}
+
+// colourOf picks a task's colour from its name, so that a service keeps
+// its colour from one `ghost log` to the next, taking the next free one
+// when another task of the stream has it already.
+func colourOf(name string, used map[int]bool) int {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	c := int(h.Sum32() % uint32(len(logColours)))
+	for k := 0; k < len(logColours) && used[c]; k++ {
+		c = (c + 1) % len(logColours)
+	}
+	used[c] = true
+	return c
+}
+
+func (p *prefixer) line(i int, line []byte) error {
+	p.w.Write(p.labels[i])
+	if p.terminal {
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		for j, part := range bytes.Split(line, []byte("\t")) {
+			if j > 0 {
+				p.w.WriteByte('\t')
+			}
+			p.w.WriteString(printable.String(string(part)))
+		}
+	} else {
+		p.w.Write(line)
+	}
+	if err := p.w.WriteByte('\n'); err != nil {
+		return err
+	}
+	// Followed output must show as it comes; whole logs go out in 64 KiB
+	// pieces.
+	if p.follow {
+		return p.w.Flush()
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // warnLost says on stderr, after the output, that the log is incomplete:
