@@ -76,39 +76,41 @@ func Adopt(dir, id string, p Policy, f, idx *os.File) (*Writer, error) {
 		}
 		w.rotated++
 	}
-	w.open, w.lineStart = openLines(f, idx, size)
+	w.open, w.lineStart, w.lastAt = openLines(f, idx, size)
 	return w, nil
 }
 
 // openLines works out, from a log file and its index, which streams end
 // with a line still open, and where those lines began. Both files are read
 // with ReadAt: their offsets are the writer's.
-func openLines(f, idx *os.File, size int64) (Stream, [2]int64) {
-	starts := [2]int64{-1, -1}
+func openLines(f, idx *os.File, size int64) (open Stream, starts [2]int64, lastAt int64) {
+	starts = [2]int64{-1, -1}
 	ino, err := inode(f)
 	if err != nil {
-		return 0, starts
+		return 0, starts, 0
 	}
 	fi, err := idx.Stat()
 	if err != nil || fi.Size() < headerSize {
-		return 0, starts
+		return 0, starts, 0
 	}
 	raw := make([]byte, fi.Size())
 	if n, _ := idx.ReadAt(raw, 0); n < len(raw) {
-		return 0, starts
+		return 0, starts, 0
 	}
 	if string(raw[:8]) != indexMagic || binary.LittleEndian.Uint64(raw[16:]) != ino {
-		return 0, starts
+		return 0, starts, 0
 	}
 	startOpen := Stream(raw[9]) & (Stdout | Stderr)
 	var chunks []chunk
 	for b := raw[headerSize:]; len(b) >= recordSize; b = b[recordSize:] {
 		chunks = append(chunks, parseRecord(b))
 	}
+	if len(chunks) > 0 {
+		lastAt = chunks[len(chunks)-1].at // times go on from there
+	}
 	// Each stream's state is in its last pieces: read back from the end of
 	// the file to its last newline, a little at a time, so a monitor that
 	// adopts a large log reads only its end.
-	var open Stream
 	buf := make([]byte, 4<<10)
 	for _, st := range []Stream{Stdout, Stderr} {
 		last := true // the stream's last piece: is its last byte a newline?
@@ -128,7 +130,7 @@ func openLines(f, idx *os.File, size int64) (Stream, [2]int64) {
 				lo := max(c.off, hi-int64(len(buf)))
 				n, _ := f.ReadAt(buf[:hi-lo], lo)
 				if n < int(hi-lo) {
-					return 0, starts
+					return 0, starts, 0
 				}
 				for j := n - 1; j >= 0; j-- {
 					if buf[j] != '\n' {
@@ -157,7 +159,7 @@ func openLines(f, idx *os.File, size int64) (Stream, [2]int64) {
 			open |= startOpen & st // nothing of it here: as the file began
 		}
 	}
-	return open, starts
+	return open, starts, lastAt
 }
 
 // track updates the open-line state for q written at offset off.
