@@ -350,7 +350,7 @@ func manyLines(ctx context.Context, c *cli.Context, e *engine.Engine, tasks []ta
 			if done[i] {
 				continue
 			}
-			ended := e.Ended(ctx, tasks[i].ID)()
+			ended := e.Ended(ctx, tasks[i].ID)() || (!v.query.Until.IsZero() && time.Now().After(v.query.Until))
 			if _, err := f.Drain(ended, func(r engine.LogRecord) error { return print(taskRecord{i, r}) }); err != nil {
 				return err
 			}
