@@ -26,6 +26,11 @@ type JSONTask struct {
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
+	// LogError says why output was lost or moved (a full disk, the log
+	// file deleted), and TTY is the terminal of a --tty task; both only
+	// when set, and only where the full row was read (status).
+	LogError string `json:"log_error,omitempty"`
+	TTY      string `json:"tty,omitempty"`
 }
 
 // MarshalJSON writes the task object of the CLI contract (see JSON).
@@ -63,6 +68,8 @@ func (t Task) JSON() JSONTask {
 		FinishedAt: timestamp(t.FinishedAt),
 		LogPath:    t.LogPath,
 		Ports:      portsField(t.Ports),
+		LogError:   t.LogError,
+		TTY:        t.TTY,
 	}
 }
 

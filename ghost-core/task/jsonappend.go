@@ -76,6 +76,14 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 	b = appendTimestamp(b, t.FinishedAt)
 	field("log_path")
 	b = appendJSONString(b, t.LogPath)
+	if t.LogError != "" {
+		field("log_error")
+		b = appendJSONString(b, t.LogError)
+	}
+	if t.TTY != "" {
+		field("tty")
+		b = appendJSONString(b, t.TTY)
+	}
 	b = append(b, '\n')
 	b = append(b, in...)
 	return append(b, '}')

@@ -50,6 +50,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			Status: Exited, ExitCode: &code, StartedAt: time.Unix(1700000000, 0), FinishedAt: time.Unix(1700000060, 5),
 			LogPath: "/l/b.log"},
 		{ID: "c", Command: []string{"\x00\x01\b\f\n\r\t\"\\\x7f\xff\u2028\u2029é日本"}, Status: Killed, Signal: "SIGTERM", ExitCode: &zero},
+		{ID: "d", Command: []string{"ls"}, Status: Running, LogError: "log file deleted <at> \x1b", TTY: "80x24"},
 	}
 	for n := 0; n <= len(tasks); n++ {
 		want, got := encodingJSON(t, tasks[:n]), appendJSONArray(tasks[:n])
@@ -67,7 +68,7 @@ func FuzzAppendJSON(f *testing.F) {
 			argv = append(argv, string(a))
 		}
 		tk := Task{ID: id, Name: name, Command: argv, Cwd: cwd, Status: Status(signal), ExitCode: &code,
-			Signal: signal, StartedAt: time.Unix(started%(1<<40), 0), LogPath: cwd + id}
+			Signal: signal, StartedAt: time.Unix(started%(1<<40), 0), LogPath: cwd + id, LogError: name + cwd, TTY: signal}
 		want, got := encodingJSON(t, []Task{tk, {}}), appendJSONArray([]Task{tk, {}})
 		if !bytes.Equal(got, want) {
 			t.Fatalf("got  %s\nwant %s", got, want)
