@@ -519,6 +519,8 @@ type LinesOptions struct {
 	Project string
 	// Added learns of a task added to the stream.
 	Added func(i int, t task.Task)
+	// Idle is called, when following, once all output so far is given.
+	Idle func() error
 }
 
 // discoverEvery bounds how often a followed project is looked up for new
@@ -536,7 +538,7 @@ func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOpti
 		sources[i] = logs.Source{ID: t.ID, Ended: e.Ended(ctx, t.ID)}
 		known[t.ID] = true
 	}
-	mo := logs.MergeOptions{Tail: o.Tail, Follow: o.Follow}
+	mo := logs.MergeOptions{Tail: o.Tail, Follow: o.Follow, Idle: o.Idle}
 	if o.Follow {
 		w := e.watchMatching(func(path string) bool {
 			id, _, _ := strings.Cut(filepath.Base(path), ".")

@@ -32,6 +32,10 @@ type MergeOptions struct {
 	// add (tasks started since); their logs are read from the start, and
 	// their index continues the sources'.
 	Discover func() []Source
+	// Idle, when following, is called once all that was written so far is
+	// given, before waiting: where a buffered writer flushes, rather than
+	// once a line.
+	Idle func() error
 }
 
 // Merge reads several tasks' logs as one stream of whole lines: emit gets
@@ -87,6 +91,11 @@ func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, em
 		}
 		if open == 0 {
 			return nil
+		}
+		if o.Idle != nil {
+			if err := o.Idle(); err != nil {
+				return err
+			}
 		}
 		select {
 		case <-ctx.Done():

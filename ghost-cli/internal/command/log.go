@@ -111,10 +111,11 @@ func logMany(c *cli.Context, tail int) error {
 		}
 	}
 	terminal := isTerminal(c.App.Writer)
-	p := newPrefixer(c.App.Writer, tasks, c.Bool("follow"), terminal, terminal && os.Getenv("NO_COLOR") == "")
+	p := newPrefixer(c.App.Writer, tasks, terminal, terminal && os.Getenv("NO_COLOR") == "")
 	err = e.FollowLines(ctx, tasks, engine.LinesOptions{
 		Tail: tail, Follow: c.Bool("follow"), Project: c.String("project"),
 		Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
+		Idle:  p.w.Flush, // followed output shows as it comes, in one write a round
 	}, p.line)
 	if ferr := p.w.Flush(); err == nil {
 		err = ferr
@@ -145,15 +146,14 @@ type prefixer struct {
 	labels   [][]byte
 	terminal bool
 	colour   bool
-	follow   bool
 }
 
 // logColours are the ANSI foreground colours labels take: bright enough
 // on dark and light backgrounds alike, never red (which reads as error).
 var logColours = []string{"36", "33", "32", "35", "34", "96", "93", "92", "95", "94"}
 
-func newPrefixer(out io.Writer, tasks []task.Task, follow, terminal, colour bool) *prefixer {
-	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), follow: follow, terminal: terminal, colour: colour, used: map[int]bool{}}
+func newPrefixer(out io.Writer, tasks []task.Task, terminal, colour bool) *prefixer {
+	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), terminal: terminal, colour: colour, used: map[int]bool{}}
 	for _, t := range tasks {
 		p.add(t)
 	}
@@ -224,15 +224,7 @@ func (p *prefixer) line(i int, line []byte) error {
 	} else {
 		p.w.Write(line)
 	}
-	if err := p.w.WriteByte('\n'); err != nil {
-		return err
-	}
-	// Followed output must show as it comes; whole logs go out in 64 KiB
-	// pieces.
-	if p.follow {
-		return p.w.Flush()
-	}
-	return nil
+	return p.w.WriteByte('\n')
 }
 
 // isTerminal reports whether w is a terminal.
