@@ -231,7 +231,7 @@ func Lines(dir, id string, q Query, fn func(Record) error) error {
 
 // FollowLines gives fn the lines q selects, then new ones as they come,
 // until ended reports that the task is over and every line is given, or
-// ctx ends; as Follow does with bytes.
+// ctx ends, or the time is past q.Until; as Follow does with bytes.
 func FollowLines(ctx context.Context, dir, id string, q Query, ended func() bool, wake <-chan struct{}, fn func(Record) error) error {
 	l, err := NewLineFollower(dir, id, q)
 	if err != nil {
@@ -239,7 +239,8 @@ func FollowLines(ctx context.Context, dir, id string, q Query, ended func() bool
 	}
 	defer l.Close()
 	for {
-		done := ended()
+		// Past Until nothing more can be selected: following ends there.
+		done := ended() || (!q.Until.IsZero() && time.Now().After(q.Until))
 		if _, err := l.Drain(done, fn); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"time"
 )
 
 // Source is one task's log for Merge.
@@ -58,7 +59,7 @@ func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, em
 			if err != nil {
 				return err
 			}
-			streams = append(streams, &mergeStream{f: f, ended: s.Ended})
+			streams = append(streams, &mergeStream{f: f, ended: s.Ended, until: s.Query.Until})
 		}
 		return nil
 	}
@@ -71,7 +72,8 @@ func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, em
 			if st.done {
 				continue
 			}
-			st.final = !o.Follow || st.ended == nil || st.ended()
+			// Past its query's Until nothing more can be selected.
+			st.final = !o.Follow || st.ended == nil || st.ended() || (!st.until.IsZero() && time.Now().After(st.until))
 			round = append(round, i)
 		}
 		if err := mergeRound(streams, round, emit); err != nil {
@@ -108,6 +110,7 @@ func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, em
 type mergeStream struct {
 	f     *LineFollower
 	ended func() bool
+	until time.Time
 	final bool // this round reads to the end: the task is over
 	done  bool
 }

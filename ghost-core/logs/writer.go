@@ -76,52 +76,90 @@ func Adopt(dir, id string, p Policy, f, idx *os.File) (*Writer, error) {
 		}
 		w.rotated++
 	}
-	w.open, w.lineStart = openLines(f, idx, size)
+	w.open, w.lineStart, w.lastAt = openLines(f, idx, size)
 	return w, nil
 }
 
 // openLines works out, from a log file and its index, which streams end
 // with a line still open, and where those lines began. Both files are read
 // with ReadAt: their offsets are the writer's.
-func openLines(f, idx *os.File, size int64) (Stream, [2]int64) {
-	starts := [2]int64{-1, -1}
+func openLines(f, idx *os.File, size int64) (open Stream, starts [2]int64, lastAt int64) {
+	starts = [2]int64{-1, -1}
 	ino, err := inode(f)
 	if err != nil {
-		return 0, starts
+		return 0, starts, 0
 	}
 	fi, err := idx.Stat()
 	if err != nil || fi.Size() < headerSize {
-		return 0, starts
+		return 0, starts, 0
 	}
 	raw := make([]byte, fi.Size())
 	if n, _ := idx.ReadAt(raw, 0); n < len(raw) {
-		return 0, starts
+		return 0, starts, 0
 	}
 	if string(raw[:8]) != indexMagic || binary.LittleEndian.Uint64(raw[16:]) != ino {
-		return 0, starts
+		return 0, starts, 0
 	}
-	open := Stream(raw[9]) & (Stdout | Stderr)
+	startOpen := Stream(raw[9]) & (Stdout | Stderr)
 	var chunks []chunk
 	for b := raw[headerSize:]; len(b) >= recordSize; b = b[recordSize:] {
 		chunks = append(chunks, parseRecord(b))
 	}
-	// Walk the file's pieces in order, as the writer wrote them.
-	buf := make([]byte, 64<<10)
-	for i, c := range chunks {
-		end := size
-		if i+1 < len(chunks) {
-			end = min(chunks[i+1].off, size)
-		}
-		for off := c.off; off < end; {
-			n, _ := f.ReadAt(buf[:min(int64(len(buf)), end-off)], off)
-			if n == 0 {
-				return open, starts
+	if len(chunks) > 0 {
+		lastAt = chunks[len(chunks)-1].at // times go on from there
+	}
+	// Each stream's state is in its last pieces: read back from the end of
+	// the file to its last newline, a little at a time, so a monitor that
+	// adopts a large log reads only its end.
+	buf := make([]byte, 4<<10)
+	for _, st := range []Stream{Stdout, Stderr} {
+		last := true // the stream's last piece: is its last byte a newline?
+		found := false
+		var first int64 = -1 // where the stream's first piece in this file starts
+		for i := len(chunks) - 1; i >= 0 && !found; i-- {
+			c := chunks[i]
+			if c.stream != st {
+				continue
 			}
-			open, starts = track(open, starts, c.stream, off, buf[:n])
-			off += int64(n)
+			end := size
+			if i+1 < len(chunks) {
+				end = min(chunks[i+1].off, size)
+			}
+			first = c.off
+			for hi := end; hi > c.off && !found; {
+				lo := max(c.off, hi-int64(len(buf)))
+				n, _ := f.ReadAt(buf[:hi-lo], lo)
+				if n < int(hi-lo) {
+					return 0, starts, 0
+				}
+				for j := n - 1; j >= 0; j-- {
+					if buf[j] != '\n' {
+						last = false
+						continue
+					}
+					if last { // the stream ends with a whole line
+						found = true
+						break
+					}
+					open |= st
+					starts[streamSlot(st)] = lo + int64(j) + 1
+					found = true
+					break
+				}
+				hi = lo
+			}
+		}
+		if !found && first >= 0 && !last {
+			// No newline in this file: the line began here, or before it.
+			open |= st
+			if startOpen&st == 0 {
+				starts[streamSlot(st)] = first
+			}
+		} else if !found && first < 0 {
+			open |= startOpen & st // nothing of it here: as the file began
 		}
 	}
-	return open, starts
+	return open, starts, lastAt
 }
 
 // track updates the open-line state for q written at offset off.
