@@ -149,8 +149,8 @@ func TestReadingNeverStartsWithAFragment(t *testing.T) {
 		t.Fatal(err)
 	}
 	var all bytes.Buffer
-	for i := range 500 {
-		fmt.Fprintf(&all, "%d %s\n", i, strings.Repeat("x", 90))
+	for i := range 500 { // lines longer than the slack (128 bytes) but within a file
+		fmt.Fprintf(&all, "%d %s\n", i, strings.Repeat("x", 90+i%200))
 	}
 	data := all.Bytes()
 	for len(data) > 0 { // reads of 37 bytes: cut anywhere in a line
@@ -339,4 +339,29 @@ func TestFollowLinesEndsWithTheTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	equalLines(t, got, []string{"one", "two"})
+}
+
+// A line cut by rotation (its start left in a file that rotation then
+// drops) is left out: the kept output starts at the next whole line, for
+// bytes and for lines alike.
+func TestFragmentOfARotatedLineIsDropped(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, id, Policy{MaxSize: 100, MaxFiles: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := strings.Repeat("y", 60)
+	writeAt(t, w, Stdout, base, "a\n")
+	writeAt(t, w, Stdout, base, y)                            // a line begun with room to spare
+	writeAt(t, w, Stdout, base, y+"\nz\n")                    // its end does not fit: a new file
+	writeAt(t, w, Stderr, base, "e\n")                        // the other stream is whole
+	writeAt(t, w, Stdout, base, strings.Repeat("w", 80)+"\n") // the first file goes
+	w.Close()
+	want := "z\ne\n" + strings.Repeat("w", 80) + "\n"
+	if got := readAll(t, dir, -1); got != want {
+		t.Errorf("bytes: got %q, want %q", got, want)
+	}
+	equalLines(t, lines(t, dir, Query{Tail: -1}), []string{
+		"stdout 10:30:00.000 z", "stderr 10:30:00.000 e", "stdout 10:30:00.000 " + strings.Repeat("w", 80),
+	})
 }

@@ -309,6 +309,19 @@ func (w *Writer) WriteStream(s Stream, at time.Time, p []byte) (int, error) {
 				}
 				n = room // one line longer than a whole file
 			}
+		} else if p[n-1] != '\n' && room-n < w.slack() {
+			// The piece leaves a line open with little room after it: the
+			// next read would likely not fit the line's end, and the file
+			// would end mid-line. Its whole lines stay; the open line
+			// starts the next file.
+			if nl := bytes.LastIndexByte(p, '\n'); nl >= 0 {
+				n, full = int64(nl+1), true
+			} else if w.size > 0 && w.open&s == 0 {
+				if err := w.rotate(); err != nil {
+					return written, err
+				}
+				continue
+			}
 		}
 		k, err := w.put(s, at, p[:n])
 		written += k
@@ -324,6 +337,10 @@ func (w *Writer) WriteStream(s Stream, at time.Time, p []byte) (int, error) {
 	}
 	return written, nil
 }
+
+// slack is the room below which a file takes no new unfinished line: a
+// file rotates up to that much early rather than end mid-line.
+func (w *Writer) slack() int64 { return min(w.policy.MaxSize/8, 4<<10) }
 
 // put writes one piece: its index record first, so a reader that finds
 // the bytes finds their record.
