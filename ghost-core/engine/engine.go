@@ -83,6 +83,9 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (task.Task, error) {
 // and opening, reading and closing the database would be a third of its
 // time.
 func Launch(dir datadir.Dir, o RunOptions) (string, error) {
+	if err := task.CheckName(o.Name); err != nil {
+		return "", err
+	}
 	id, err := uuid.NewV4()
 	if err != nil {
 		return "", fmt.Errorf("making task id: %w", err)
