@@ -247,6 +247,7 @@ func (e *Engine) Stop(ctx context.Context, t task.Task, grace time.Duration) (ta
 	if err := e.Signal(ctx, t, syscall.SIGTERM); err != nil {
 		return t, err
 	}
+	e.resume(ctx, t)
 	if done, ok, err := e.waitEnded(ctx, w, t.ID, grace); ok || err != nil {
 		return done, err
 	}
@@ -258,6 +259,14 @@ func (e *Engine) Stop(ctx context.Context, t task.Task, grace time.Duration) (ta
 		err = fmt.Errorf("%s: %w", t.ShortID(), ErrStuck)
 	}
 	return done, err
+}
+
+// resume sends SIGCONT after a SIGTERM, as systemd does: a task stopped
+// with SIGSTOP (or Ctrl-Z in a shell it runs) would otherwise hold the
+// SIGTERM pending and never run its handler, and always end by SIGKILL.
+// A task that runs ignores SIGCONT.
+func (e *Engine) resume(ctx context.Context, t task.Task) {
+	e.Signal(ctx, t, syscall.SIGCONT)
 }
 
 // Wait blocks until the task has ended and returns it, or until timeout
