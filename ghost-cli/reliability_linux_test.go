@@ -4,7 +4,9 @@ package main
 // a filesystem read-only. See docs/reliability.md for where they run.
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -70,4 +72,77 @@ func TestUnusableDataDirectories(t *testing.T) {
 			t.Errorf("created %v in a refused directory", entries)
 		}
 	})
+}
+
+// unprivileged returns a ghost command runner that runs as an ordinary
+// user, and a base directory that user may use: root enters every
+// directory, so as root the commands run as uid 65534 from a copy of the
+// test binary that user may execute. Not as root, they run as they are.
+func unprivileged(t *testing.T) (func(dir string, args ...string) (string, string, error), string) {
+	t.Helper()
+	base := t.TempDir()
+	exe, _ := os.Executable()
+	if os.Geteuid() != 0 {
+		return func(dir string, args ...string) (string, string, error) {
+			return result(ghostCommand(exe, dir, args...))
+		}, base
+	}
+	// t.TempDir's parent and itself are 0700: open them to the other user.
+	for _, d := range []string{filepath.Dir(base), base} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(base, "ghost")
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return func(dir string, args ...string) (string, string, error) {
+		os.MkdirAll(dir, 0o700)
+		os.Chown(dir, 65534, 65534)
+		cmd := ghostCommand(bin, dir, args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		return result(cmd)
+	}, base
+}
+
+// A working directory the user may not enter is reported as such: not as
+// the command's own "permission denied" (126), nor as "does not exist".
+func TestWorkingDirectoryNotEnterable(t *testing.T) {
+	t.Parallel()
+	run, base := unprivileged(t)
+	data := filepath.Join(base, "data")
+	locked := filepath.Join(base, "locked")
+	if err := os.Mkdir(locked, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		os.Chmod(locked, 0)
+		t.Cleanup(func() { os.Chmod(locked, 0o700) })
+	}
+	for _, cwd := range []string{locked, filepath.Join(locked, "inside")} {
+		_, errOut, err := run(data, "run", "-c", cwd, "true")
+		want := "ghost: run: " + cwd + ": working directory: permission denied\n"
+		if code := exitCode(err); code != 1 || errOut != want {
+			t.Errorf("run -c %s: exit %d, stderr %q; want exit 1 and %q", cwd, code, errOut, want)
+		}
+	}
+	if out, errOut, err := run(data, "list", "-q"); err != nil || out != "" {
+		t.Errorf("a task was left: %q %q %v", out, errOut, err)
+	}
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
 }

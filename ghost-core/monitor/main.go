@@ -3,7 +3,6 @@ package monitor
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -188,7 +187,7 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
 	// for one, on the path `ghost run` waits on. waitExit and reap need only
 	// the pid.
-	pid, err := syscall.ForkExec(path, spec.Command, &syscall.ProcAttr{
+	pid, err := forkExec(path, spec.Command, &syscall.ProcAttr{
 		Dir:   spec.Cwd,
 		Env:   spec.Env,
 		Files: []uintptr{devnull.Fd(), outW.Fd(), outW.Fd()},
@@ -196,7 +195,7 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	})
 	if err != nil {
 		outR.Close()
-		return nil, classifyExecError(spec.Command[0], err)
+		return nil, classifyExecError(spec.Command[0], path, err)
 	}
 	id, err := proc.Lookup(pid)
 	if err != nil {
@@ -208,16 +207,6 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 		return nil, fmt.Errorf("identifying started process: %w", err)
 	}
 	return &running{spec: spec, pid: pid, procStart: id.Start, out: outR, log: w}, nil
-}
-
-func classifyExecError(name string, err error) error {
-	switch {
-	case errors.Is(err, syscall.ENOENT):
-		return wrapf(ErrCommandNotFound, "%s", name)
-	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EISDIR):
-		return wrapf(ErrNotExecutable, "%s", name)
-	}
-	return fmt.Errorf("starting %s: %w", name, err)
 }
 
 // A monitor whose task has run for shedAge, with output quiet for
