@@ -62,6 +62,7 @@ var kinds = map[string]error{
 	"no-cwd":         ErrNoCwd,
 	"cwd-denied":     ErrCwdDenied,
 	"corrupt":        store.ErrCorrupt,
+	"symlink":        store.ErrSymlink,
 	"busy":           store.ErrBusy,
 }
 
