@@ -354,12 +354,25 @@ func drain(st *pumpState, pumped <-chan struct{}) error {
 func (m *running) record(end task.End) {
 	exitDir := m.dir.ExitDir()
 	recErr := writeRecord(exitDir, m.spec.ID, end)
+	if _, err := os.Lstat(m.dir.DatabasePath()); err != nil {
+		return // moved away: never create an empty one in its place
+	}
 	st, err := store.Open(m.dir.DatabasePath())
 	if err != nil {
 		return // the record stands in for the row until a reader folds it in
 	}
 	defer st.Close()
-	if _, err := st.Finish(context.Background(), m.spec.ID, end); err == nil && recErr == nil {
+	ctx := context.Background()
+	if _, err := st.Finish(ctx, m.spec.ID, end); err == nil && recErr == nil && Applied(ctx, st, m.spec.ID) {
 		RemoveRecord(exitDir, m.spec.ID)
 	}
+}
+
+// Applied reports whether the database holds task id as ended, so that
+// its exit record may go. Finish changing no row is not enough: the file
+// may be another one (tasks.db moved away and back, restored from a
+// backup) that lacks the task, and the record is then all there is.
+func Applied(ctx context.Context, st *store.Store, id string) bool {
+	t, err := st.Get(ctx, id)
+	return err == nil && t.Status.Finished()
 }
