@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // needMount makes a tmpfs at dir with the given options, or skips: only
@@ -145,4 +146,81 @@ func exitCode(err error) int {
 		return -1
 	}
 	return 0
+}
+
+// The whole data directory on a full disk: the exit code survives (its
+// record's room was taken when the task started) and status names the
+// disk as the cause of what was not written.
+func TestDataDirectoryDiskFull(t *testing.T) {
+	t.Parallel()
+	t.Run("filled by the task", func(t *testing.T) {
+		dir := t.TempDir()
+		needMount(t, dir, "size=2m,mode=0700")
+		cleanupTasks(t, dir)
+		id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", "head -c 4000000 /dev/urandom; exit 3"))
+		waitMonitors(t, dir)
+		st := ghost(t, dir, "status", id)
+		if !strings.Contains(st, "exited") || !strings.Contains(st, "no space left on device") {
+			t.Errorf("status:\n%s", st)
+		}
+		if out := ghost(t, dir, "status", "--json", id); !strings.Contains(out, `"exit_code": 3`) {
+			t.Errorf("status --json: %s", out)
+		}
+	})
+	t.Run("filled by another", func(t *testing.T) {
+		dir := t.TempDir()
+		needMount(t, dir, "size=2m,mode=0700")
+		cleanupTasks(t, dir)
+		flag := filepath.Join(t.TempDir(), "running")
+		os.WriteFile(flag, nil, 0o600)
+		id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", `while [ -e "$0" ]; do sleep 0.05; done; exit 7`, flag))
+		fill(t, filepath.Join(dir, "filler"))
+		os.Remove(flag)
+		waitMonitors(t, dir)
+		st := ghost(t, dir, "status", id)
+		if !strings.Contains(st, "exited") || !strings.Contains(st, "disk is full") {
+			t.Errorf("status:\n%s", st)
+		}
+		if out := ghost(t, dir, "status", "--json", id); !strings.Contains(out, `"exit_code": 7`) {
+			t.Errorf("status --json: %s", out)
+		}
+		// Room again: the end reaches the database.
+		os.Remove(filepath.Join(dir, "filler"))
+		ghost(t, dir, "list")
+		waitRecorded(t, rawDB(t, dir), id, "exited 7")
+	})
+}
+
+// fill writes path until the filesystem is full.
+func fill(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+}
+
+// waitMonitors waits until every monitor of dir's tasks is gone: their
+// last word is written.
+func waitMonitors(t *testing.T, dir string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for _, mon := range monitors(dir) {
+		for mon.Alive() {
+			if time.Now().After(deadline) {
+				t.Fatalf("monitor %d still runs", mon.PID)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }

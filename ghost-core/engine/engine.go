@@ -177,7 +177,9 @@ func (e *Engine) Reconcile(ctx context.Context, t task.Task) task.Task {
 			end = task.End{Status: task.Unknown}
 		}
 	}
-	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && ok && monitor.Applied(ctx, e.Store, t.ID) {
+	// The record goes once the database has an end: the monitor's, or
+	// unknown (then the record is only the room reserved at the start).
+	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && monitor.Applied(ctx, e.Store, t.ID) {
 		monitor.RemoveRecord(e.Dir.ExitDir(), t.ID)
 	}
 	if fresh, err := e.Store.Get(ctx, t.ID); err == nil && fresh.Status != task.Running {

@@ -146,9 +146,15 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
 		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}
+	if err := reserveRecord(dir.ExitDir(), spec.ID); err != nil {
+		w.Close()
+		logs.Remove(dir.LogDir(), spec.ID)
+		return nil, nil, err
+	}
 	if err := db.Reserve(ctx, t, Alive); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
+		RemoveRecord(dir.ExitDir(), spec.ID)
 		return nil, nil, err
 	}
 	m, err = spawn(path, spec, w)
@@ -163,6 +169,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		w.Close()
 		db.Delete(ctx, spec.ID)
 		logs.Remove(dir.LogDir(), spec.ID)
+		RemoveRecord(dir.ExitDir(), spec.ID)
 		return nil, nil, err
 	}
 	m.dir = dir
@@ -359,13 +366,29 @@ func (m *running) record(end task.End) {
 	}
 	st, err := store.Open(m.dir.DatabasePath())
 	if err != nil {
-		return // the record stands in for the row until a reader folds it in
+		// The record stands in for the row until a reader folds it in.
+		noteUnwritten(exitDir, m.spec.ID, end, err)
+		return
 	}
 	defer st.Close()
 	ctx := context.Background()
-	if _, err := st.Finish(ctx, m.spec.ID, end); err == nil && recErr == nil && Applied(ctx, st, m.spec.ID) {
+	if _, err := st.Finish(ctx, m.spec.ID, end); err != nil {
+		noteUnwritten(exitDir, m.spec.ID, end, err)
+	} else if recErr == nil && Applied(ctx, st, m.spec.ID) {
 		RemoveRecord(exitDir, m.spec.ID)
 	}
+}
+
+// noteUnwritten adds to the exit record why the database does not have
+// the end (a full disk: "database or disk is full"), so that status names
+// the cause rather than leave the reader to guess.
+func noteUnwritten(exitDir, id string, end task.End, err error) {
+	note := "end not written to the database: " + err.Error()
+	if end.LogError != "" {
+		note = end.LogError + "; " + note
+	}
+	end.LogError = note
+	writeRecord(exitDir, id, end)
 }
 
 // Applied reports whether the database holds task id as ended, so that
