@@ -261,13 +261,20 @@ func (m *running) supervise(mayShed bool) {
 		}
 	}
 	logErr := drain(st, pumped)
-	if err := m.log.Close(); err != nil && logErr == nil {
-		logErr = fmt.Errorf("closing log: %w", err)
+	if st.writesDone(drainIdle) {
+		if err := m.log.Close(); err != nil && logErr == nil {
+			logErr = fmt.Errorf("closing log: %w", err)
+		}
 	}
 	if logErr != nil {
 		end.LogError = "output lost: " + logErr.Error()
 	}
 	m.record(end)
+	// A write slow enough to outlast the drain (a log rotating at every
+	// byte) ends after the record: the end is never held up by the log.
+	if st.writesDone(0) {
+		m.log.Close()
+	}
 	reap(m.pid)
 }
 
@@ -277,12 +284,17 @@ func (m *running) startPump(st *pumpState) <-chan struct{} {
 	return pumped
 }
 
-// pumpState is shared by the pump and the monitor's main goroutine.
+// pumpState is shared by the pump and the monitor's main goroutine. The
+// lock is never held across a write to the log, which may be slow (a full
+// disk, a log rotating at every byte): the drain's bound holds however
+// slow the log is.
 type pumpState struct {
-	mu     sync.Mutex
-	closed bool      // the end is being recorded: write nothing more
-	last   time.Time // when output last arrived
-	err    error     // the first error writing the log: output lost
+	mu      sync.Mutex
+	closed  bool      // the end is being recorded: write nothing more
+	last    time.Time // when output last arrived
+	err     error     // the first error writing the log: output lost
+	writing bool      // a write to the log is under way
+	wrote   *sync.Cond
 }
 
 // quietFor reports whether no output has arrived for d.
@@ -299,6 +311,74 @@ func (st *pumpState) failure() error {
 	return st.err
 }
 
+// arrived notes output read from the task and reports whether it may be
+// written (the end is not being recorded yet).
+func (st *pumpState) arrived() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.last = time.Now()
+	return !st.closed
+}
+
+// write writes p to the log unless the end is being recorded or the log
+// already failed, and reports whether the pump may go on.
+func (st *pumpState) write(w *logs.Writer, p []byte) bool {
+	st.mu.Lock()
+	if st.closed {
+		st.mu.Unlock()
+		return false
+	}
+	if st.err != nil {
+		st.mu.Unlock()
+		return true // output is read and dropped: the task never blocks
+	}
+	st.writing = true
+	st.mu.Unlock()
+	_, err := w.Write(p)
+	st.mu.Lock()
+	if err != nil && st.err == nil {
+		st.err = err
+	}
+	st.writing = false
+	st.last = time.Now() // quiet counts from the end of the last write
+	if st.wrote != nil {
+		st.wrote.Broadcast()
+	}
+	st.mu.Unlock()
+	return true
+}
+
+// writesDone waits up to d (forever if 0) for a write under way to end,
+// and reports whether none is. Call it once closed is set.
+func (st *pumpState) writesDone(d time.Duration) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.wrote == nil {
+		st.wrote = sync.NewCond(&st.mu)
+	}
+	if d > 0 {
+		t := time.AfterFunc(d, func() {
+			st.mu.Lock()
+			st.wrote.Broadcast()
+			st.mu.Unlock()
+		})
+		defer t.Stop()
+		deadline := time.Now().Add(d)
+		for st.writing && time.Now().Before(deadline) {
+			st.wrote.Wait()
+		}
+		return !st.writing
+	}
+	for st.writing {
+		st.wrote.Wait()
+	}
+	return true
+}
+
+// pumpChunk bounds one write to the log, so that the pump sees the end
+// being recorded soon even when the log is slow.
+const pumpChunk = 16 << 10
+
 // pump moves the task's output into the log in reads of a large buffer,
 // through the runtime's poller: no thread sits blocked in read while the
 // task is quiet, and a read deadline stops the pump between reads. It
@@ -310,18 +390,15 @@ func pump(r *os.File, w *logs.Writer, st *pumpState) {
 	buf := make([]byte, 128<<10)
 	for {
 		n, err := r.Read(buf)
-		st.mu.Lock()
-		closed := st.closed
-		if n > 0 && !closed {
-			st.last = time.Now()
-			if st.err == nil {
-				if _, werr := w.Write(buf[:n]); werr != nil {
-					st.err = werr
-				}
+		if n > 0 && !st.arrived() {
+			return
+		}
+		for off := 0; off < n; off += pumpChunk {
+			if !st.write(w, buf[off:min(off+pumpChunk, n)]) {
+				return
 			}
 		}
-		st.mu.Unlock()
-		if err != nil || closed {
+		if err != nil {
 			return
 		}
 	}
@@ -329,8 +406,9 @@ func pump(r *os.File, w *logs.Writer, st *pumpState) {
 
 // drain waits, once the task has ended, for the pump to read the rest of
 // its output: until EOF, or until the pipe (held open by children the task
-// left behind) stays quiet for drainIdle, or drainMax in all. Then it stops
-// the pump from writing and returns the error that lost output, if any.
+// left behind) stays quiet for drainIdle (nothing read, nothing being
+// written), or drainMax in all, however slow the log. Then it stops the
+// pump from writing and returns the error that lost output, if any.
 func drain(st *pumpState, pumped <-chan struct{}) error {
 	end := time.Now().Add(drainMax)
 	st.mu.Lock()
@@ -343,7 +421,7 @@ func drain(st *pumpState, pumped <-chan struct{}) error {
 		case <-pumped:
 		case <-tick.C:
 			st.mu.Lock()
-			quiet := time.Since(st.last) >= drainIdle
+			quiet := !st.writing && time.Since(st.last) >= drainIdle
 			st.mu.Unlock()
 			if !quiet && time.Now().Before(end) {
 				continue
