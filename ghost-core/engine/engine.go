@@ -197,7 +197,7 @@ func (e *Engine) Signal(ctx context.Context, t task.Task, sig syscall.Signal) er
 	if err != nil {
 		return err
 	}
-	if t.Status != task.Running || t.PID <= 0 {
+	if (t.Status != task.Running || t.PID <= 0) && len(e.Leftovers(t)) == 0 {
 		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
 	}
 	err = proc.SignalGroup(monitor.TaskIdentity(t), t.PGID, sig)
@@ -250,17 +250,53 @@ func (e *Engine) Stop(ctx context.Context, t task.Task, grace time.Duration) (ta
 		return t, err
 	}
 	e.resume(ctx, t)
-	if done, ok, err := e.waitEnded(ctx, w, t.ID, grace); ok || err != nil {
+	if done, ok, err := e.waitAllEnded(ctx, w, t.ID, grace); ok || err != nil {
 		return done, err
 	}
 	if err := e.Signal(ctx, t, syscall.SIGKILL); err != nil && !errors.Is(err, task.ErrNotRunning) {
 		return t, err
 	}
-	done, ok, err := e.waitEnded(ctx, w, t.ID, killWait)
+	done, ok, err := e.waitAllEnded(ctx, w, t.ID, killWait)
 	if err == nil && !ok {
 		err = fmt.Errorf("%s: %w", t.ShortID(), ErrStuck)
 	}
 	return done, err
+}
+
+// Leftovers lists the processes of a finished task's group that still
+// run: its main process ended, others it started stay. They remain the
+// task's for as long as its monitor holds the ended main process, whose
+// pid is the group's id (see monitor); then stop and kill reach them.
+func (e *Engine) Leftovers(t task.Task) []int {
+	if !t.Status.Finished() || t.PGID <= 1 || t.PGID != t.PID || !monitor.TaskIdentity(t).Alive() {
+		return nil
+	}
+	pids, _ := proc.GroupMembers(t.PGID)
+	var out []int
+	for _, p := range pids {
+		if p != t.PGID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// waitAllEnded is waitEnded, then waits (within the same timeout) for the
+// task's leftover processes to go too.
+func (e *Engine) waitAllEnded(ctx context.Context, w *watch.Watcher, id string, timeout time.Duration) (task.Task, bool, error) {
+	deadline := time.Now().Add(timeout)
+	t, ok, err := e.waitEnded(ctx, w, id, timeout)
+	for ok && err == nil && len(e.Leftovers(t)) > 0 {
+		if time.Now().After(deadline) {
+			return t, false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return t, false, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return t, ok, err
 }
 
 // resume sends SIGCONT after a SIGTERM, as systemd does: a task stopped

@@ -260,6 +260,10 @@ func (m *running) supervise(mayShed bool) {
 			pumped = m.startPump(st)
 		}
 	}
+	if othersInGroup(m.pid) {
+		m.recordAndLinger(end, st, pumped)
+		return
+	}
 	logErr := drain(st, pumped)
 	if st.writesDone(drainIdle) {
 		if err := m.log.Close(); err != nil && logErr == nil {

@@ -88,6 +88,9 @@ type Task struct {
 	MonitorStart uint64
 	// LogError says why some of the task's output could not be kept, if so.
 	LogError string
+	// Leftovers are processes of the task's group still running after its
+	// main process ended; looked up by status only.
+	Leftovers []int
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port
