@@ -156,9 +156,6 @@ func LoadApp(o AppOptions) (App, error) {
 	if base == 0 {
 		base = DefaultPortBase
 	}
-	if last := base + portStep*(len(services)-1); base < 1 || last > 65535 {
-		return App{}, fmt.Errorf("%w: %d services from %d would reach %d", ErrBadPort, len(services), base, last)
-	}
 	env := task.EnvMap(o.Environ)
 	filePort := false
 	files := []string{filepath.Join(app.Dir, ".env")}
@@ -184,6 +181,9 @@ func LoadApp(o AppOptions) (App, error) {
 			env[kv[0]] = kv[1]
 			filePort = filePort || kv[0] == "PORT"
 		}
+	}
+	if last := base + portStep*(len(services)-1); !filePort && (base < 1 || last > 65535) {
+		return App{}, fmt.Errorf("%w: %d services from %d would reach %d", ErrBadPort, len(services), base, last)
 	}
 	// The services run in the Procfile's directory; the caller's PWD would
 	// be wrong there, and would differ from one shell to the next.
@@ -317,6 +317,9 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 	if cur != nil {
 		if sameRun(*cur, opts) {
 			r.Action, r.Task = Running, *cur
+			if cur.Status != task.Running { // waiting out a restart delay
+				r.Err = fmt.Errorf("%w: %s", ErrNotUp, cur.Status)
+			}
 			return r
 		}
 		r.Action = Restarted
@@ -333,11 +336,7 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 // meanwhile: a command that fails at once (a typo, a port in use) is not
 // "up", and saying so now beats a silent `started`.
 func (e *Engine) settle(ctx context.Context, results []UpResult, d time.Duration) {
-	fresh := false
-	for _, r := range results {
-		fresh = fresh || (r.Err == nil && r.Action != Running)
-	}
-	if !fresh {
+	if !slices.ContainsFunc(results, func(r UpResult) bool { return r.Err == nil && r.Action != Running }) {
 		return
 	}
 	timer := time.NewTimer(d)
@@ -346,6 +345,12 @@ func (e *Engine) settle(ctx context.Context, results []UpResult, d time.Duration
 	case <-ctx.Done():
 	case <-timer.C:
 	}
+	e.markEnded(ctx, results)
+}
+
+// markEnded gives ErrNotUp to each task started or restarted that is no
+// longer running.
+func (e *Engine) markEnded(ctx context.Context, results []UpResult) {
 	for i, r := range results {
 		if r.Err != nil || r.Action == Running {
 			continue
@@ -501,24 +506,89 @@ func (e *Engine) ProjectLatest(ctx context.Context, project string) ([]task.Task
 	return out, nil
 }
 
+// LinesOptions tunes FollowLines.
+type LinesOptions struct {
+	// Query makes the query of each task's lines: each needs its own, as
+	// a grep keeps state. Nil reads every line.
+	Query func() LogQuery
+	// Follow goes on as the tasks write, until every one has ended for
+	// good.
+	Follow bool
+	// Project, when following, adds the project's tasks started after the
+	// stream began (a service `ghost up` started or restarted), each
+	// announced to Added with its index before its first line, and read
+	// from its start.
+	Project string
+	// Added learns of a task added to the stream.
+	Added func(i int, t task.Task)
+	// Idle is called, when following, once all output so far is given.
+	Idle func() error
+}
+
+// discoverEvery bounds how often a followed project is looked up for new
+// tasks: a listing is cheap, but not free on every write of every log.
+const discoverEvery = time.Second
+
 // FollowLines gives the output of several tasks as one stream of whole
-// lines (see logs.Merge): what they hold now, and with follow what comes
-// after, until every task has ended for good or ctx ends.
-func (e *Engine) FollowLines(ctx context.Context, ids []string, tail int, follow bool, emit func(i int, line []byte) error) error {
-	sources := make([]logs.Source, len(ids))
-	prefixes := make([]string, len(ids))
-	for i, id := range ids {
-		sources[i] = logs.Source{ID: id, Ended: e.Ended(ctx, id)}
-		prefixes[i] = id + "."
+// lines (see logs.Merge), merged by capture time: what they hold now, and
+// when following what comes after, until every task has ended for good or
+// ctx ends.
+func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOptions, emit func(i int, r LogRecord) error) error {
+	query := o.Query
+	if query == nil {
+		query = func() LogQuery { return LogQuery{Tail: -1} }
 	}
-	var wake <-chan struct{}
-	if follow {
+	var mu sync.Mutex // the watcher's filter runs on its own goroutine
+	known := map[string]bool{}
+	sources := make([]logs.Source, len(tasks))
+	for i, t := range tasks {
+		sources[i] = logs.Source{ID: t.ID, Query: query(), Ended: e.Ended(ctx, t.ID)}
+		known[t.ID] = true
+	}
+	mo := logs.MergeOptions{Follow: o.Follow, Idle: o.Idle}
+	if o.Follow {
 		w := e.watchMatching(func(path string) bool {
-			base := filepath.Base(path)
-			return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(base, p) })
+			id, _, _ := strings.Cut(filepath.Base(path), ".")
+			mu.Lock()
+			defer mu.Unlock()
+			return known[id]
 		})
 		defer w.Close()
-		wake = w.C
+		mo.Wake = w.C
 	}
-	return logs.Merge(ctx, e.Dir.LogDir(), sources, tail, follow, wake, emit)
+	if o.Follow && o.Project != "" {
+		began := time.Now().Truncate(time.Second) // rows keep whole seconds
+		n := len(tasks)
+		var last time.Time
+		mo.Discover = func() []logs.Source {
+			if time.Since(last) < discoverEvery {
+				return nil
+			}
+			last = time.Now()
+			listed, err := e.Store.List(ctx, store.Filter{Project: o.Project})
+			if err != nil {
+				return nil // look again next time
+			}
+			var added []logs.Source
+			for i := len(listed) - 1; i >= 0; i-- { // oldest first
+				t := listed[i]
+				mu.Lock()
+				seen := known[t.ID]
+				known[t.ID] = true
+				mu.Unlock()
+				if seen || t.StartedAt.Before(began) {
+					continue
+				}
+				if o.Added != nil {
+					o.Added(n, t)
+				}
+				n++
+				q := query()
+				q.Tail = -1 // all of a task started since
+				added = append(added, logs.Source{ID: t.ID, Query: q, Ended: e.Ended(ctx, t.ID)})
+			}
+			return added
+		}
+	}
+	return logs.Merge(ctx, e.Dir.LogDir(), sources, mo, emit)
 }

@@ -33,16 +33,18 @@ func othersInGroup(pgid int) bool {
 // id, and stop and kill reach the rest of the task safely. Their output
 // goes on into the log meanwhile.
 func (m *running) recordAndLinger(end task.End, st *pumpState, pumped <-chan struct{}) {
+	end.LogError = m.log.Trouble()
 	if err := st.failure(); err != nil {
-		end.LogError = "output lost: " + err.Error()
+		if end.LogError != "" {
+			end.LogError += "; "
+		}
+		end.LogError += "output lost: " + err.Error()
 	}
 	m.record(end)
 	for othersInGroup(m.pid) {
 		time.Sleep(lingerPoll)
 	}
-	drain(st, pumped)
-	if st.writesDone(0) {
-		m.log.Close()
-	}
+	drain(st, pumped, m.pending)
+	m.log.Close()
 	reap(m.pid)
 }

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/proc"
@@ -101,8 +103,35 @@ type running struct {
 	dir       datadir.Dir
 	pid       int
 	procStart uint64
-	out       *os.File
+	out       *os.File // the task's stdout, or its terminal
+	errOut    *os.File // the task's stderr; nil on a terminal
 	log       *logs.Writer
+	st        *pumpState
+	pumped    <-chan struct{} // closed once the pumps have returned
+	poll      *os.File        // the poll of an ordered pump, if any
+}
+
+// pending reports whether the task's output holds bytes not read yet.
+func (m *running) pending() bool {
+	for _, f := range []*os.File{m.out, m.errOut} {
+		if f == nil {
+			continue
+		}
+		if fd := fdOf(f); fd >= 0 {
+			if n, err := unix.IoctlGetInt(fd, ioctlPending); err == nil && n > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// closeOutput closes the monitor's ends of the task's output.
+func (m *running) closeOutput() {
+	m.out.Close()
+	if m.errOut != nil {
+		m.errOut.Close()
+	}
 }
 
 // start does everything up to a running, recorded task and returns the
@@ -146,6 +175,9 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
 		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}
+	if spec.TTY {
+		t.TTY = fmt.Sprintf("%dx%d", spec.Cols, spec.Rows)
+	}
 	if err := reserveRecord(dir.ExitDir(), spec.ID); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
@@ -159,10 +191,17 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	}
 	m, err = spawn(path, spec, w)
 	if err == nil {
+		// Output is read from the start, while the row is written: what
+		// the task writes at once is stamped with the time it wrote it,
+		// and the two streams' first lines keep their order as far as
+		// reads can tell it.
+		m.st = newPumpState()
+		m.pumped = m.startPump(m.st)
 		err = db.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
 		if err != nil {
 			syscall.Kill(-m.pid, syscall.SIGKILL)
-			m.out.Close()
+			m.closeOutput()
+			<-m.pumped
 		}
 	}
 	if err != nil {
@@ -176,32 +215,59 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	return m, db, nil
 }
 
-// spawn starts the command in its own process group with its output on a
-// pipe that the monitor drains, so that a slow disk never blocks the task
-// and the monitor alone decides where the bytes go.
+// spawn starts the command in its own process group with its output on
+// pipes that the monitor drains, one for stdout and one for stderr, so that
+// a slow disk never blocks the task, each byte's stream is known, and the
+// monitor alone decides where the bytes go. With spec.TTY, the task gets a
+// pseudo-terminal instead, as session leader, and both its streams go to
+// it.
 func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
 		return nil, err
 	}
 	defer devnull.Close()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("making output pipe: %w", err)
+	var outR, outW, errR, errW *os.File
+	sys := &syscall.SysProcAttr{Setpgid: true}
+	if spec.TTY {
+		if outR, outW, err = openTerminal(spec.Cols, spec.Rows); err != nil {
+			return nil, err
+		}
+		errW = outW
+		// A session of its own makes the terminal the task's controlling
+		// one; its session is also its process group, as with Setpgid.
+		sys = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
+	} else {
+		if outR, outW, err = os.Pipe(); err != nil {
+			return nil, fmt.Errorf("making output pipe: %w", err)
+		}
+		if errR, errW, err = os.Pipe(); err != nil {
+			outR.Close()
+			outW.Close()
+			return nil, fmt.Errorf("making output pipe: %w", err)
+		}
+		defer errW.Close()
+		growPipe(outR)
+		growPipe(errR)
 	}
 	defer outW.Close()
-	growPipe(outR)
+	closeReaders := func() {
+		outR.Close()
+		if errR != nil {
+			errR.Close()
+		}
+	}
 	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
 	// for one, on the path `ghost run` waits on. waitExit and reap need only
 	// the pid.
 	pid, err := forkExec(path, spec.Command, &syscall.ProcAttr{
 		Dir:   spec.Cwd,
 		Env:   spec.Env,
-		Files: []uintptr{devnull.Fd(), outW.Fd(), outW.Fd()},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
+		Files: []uintptr{devnull.Fd(), outW.Fd(), errW.Fd()},
+		Sys:   sys,
 	})
 	if err != nil {
-		outR.Close()
+		closeReaders()
 		return nil, classifyExecError(spec.Command[0], path, err)
 	}
 	id, err := proc.Lookup(pid)
@@ -210,10 +276,10 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 		// anything else is a system we do not understand.
 		syscall.Kill(pid, syscall.SIGKILL)
 		reap(pid)
-		outR.Close()
+		closeReaders()
 		return nil, fmt.Errorf("identifying started process: %w", err)
 	}
-	return &running{spec: spec, pid: pid, procStart: id.Start, out: outR, log: w}, nil
+	return &running{spec: spec, pid: pid, procStart: id.Start, out: outR, errOut: errR, log: w}, nil
 }
 
 // A monitor whose task has run for shedAge, with output quiet for
@@ -228,8 +294,11 @@ const (
 // supervise drains output until the task ends, then records the end. When
 // mayShed, it hands the waiting over to a fresh image once it can.
 func (m *running) supervise(mayShed bool) {
-	st := &pumpState{last: time.Now()}
-	pumped := m.startPump(st)
+	st, pumped := m.st, m.pumped
+	if st == nil { // the next image: pumps start again here
+		st = newPumpState()
+		pumped = m.startPump(st)
+	}
 	exited := make(chan task.End, 1)
 	go func() { exited <- waitExit(m.pid) }()
 	var check <-chan time.Time
@@ -240,23 +309,26 @@ func (m *running) supervise(mayShed bool) {
 	}
 	born := time.Now()
 	var end task.End
+	noted := ""
 	for waiting := true; waiting; {
 		select {
 		case end = <-exited:
 			waiting = false
+		case <-st.trouble:
+			noted = m.noteTrouble(noted)
 		case <-check:
 			if time.Since(born) < shedAge || !st.quietFor(shedQuiet) {
 				continue
 			}
-			// The pump stops between reads; what the task writes meanwhile
+			// The pumps stop between reads; what the task writes meanwhile
 			// waits in the pipe for the next image.
-			m.out.SetReadDeadline(time.Now())
+			m.setReadDeadline(time.Now())
 			<-pumped
 			if st.failure() == nil {
 				shed(m) // returns only if the exec failed
 			}
 			check = nil
-			m.out.SetReadDeadline(time.Time{})
+			m.setReadDeadline(time.Time{})
 			pumped = m.startPump(st)
 		}
 	}
@@ -264,41 +336,83 @@ func (m *running) supervise(mayShed bool) {
 		m.recordAndLinger(end, st, pumped)
 		return
 	}
-	logErr := drain(st, pumped)
-	if st.writesDone(drainIdle) {
-		if err := m.log.Close(); err != nil && logErr == nil {
-			logErr = fmt.Errorf("closing log: %w", err)
-		}
+	logErr := drain(st, pumped, m.pending)
+	if err := m.log.Close(); err != nil && logErr == nil {
+		logErr = fmt.Errorf("closing log: %w", err)
 	}
+	end.LogError = m.log.Trouble()
 	if logErr != nil {
-		end.LogError = "output lost: " + logErr.Error()
+		if end.LogError != "" {
+			end.LogError += "; "
+		}
+		end.LogError += "output lost: " + logErr.Error()
 	}
 	m.record(end)
-	// A write slow enough to outlast the drain (a log rotating at every
-	// byte) ends after the record: the end is never held up by the log.
-	if st.writesDone(0) {
-		m.log.Close()
-	}
 	reap(m.pid)
 }
 
+// noteTrouble records in the task's row, while it runs, what the log
+// writer had to work around (its file deleted), so status and log show it
+// at once. It returns what is recorded.
+func (m *running) noteTrouble(noted string) string {
+	trouble := m.log.Trouble()
+	if trouble == "" || trouble == noted {
+		return noted
+	}
+	db, err := store.Open(m.dir.DatabasePath())
+	if err != nil {
+		return noted
+	}
+	defer db.Close()
+	if db.SetLogError(context.Background(), m.spec.ID, trouble) != nil {
+		return noted
+	}
+	return trouble
+}
+
+func (m *running) setReadDeadline(t time.Time) {
+	if m.poll != nil {
+		m.poll.SetReadDeadline(t)
+		return
+	}
+	m.out.SetReadDeadline(t)
+	if m.errOut != nil {
+		m.errOut.SetReadDeadline(t)
+	}
+}
+
+// startPump starts reading the task's output: both pipes in one ordered
+// pump where the system allows, else a pump for each; the channel closes
+// once reading has stopped.
 func (m *running) startPump(st *pumpState) <-chan struct{} {
 	pumped := make(chan struct{})
-	go func() { pump(m.out, m.log, st); close(pumped) }()
+	if m.errOut != nil && m.poll == nil {
+		m.poll, _ = orderedPoll(m.out, m.errOut)
+	}
+	if m.poll != nil {
+		go func() { pumpOrdered(m.poll, m.out, m.errOut, m.log, st); close(pumped) }()
+		return pumped
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { pump(m.out, logs.Stdout, m.log, st) })
+	if m.errOut != nil {
+		wg.Go(func() { pump(m.errOut, logs.Stderr, m.log, st) })
+	}
+	go func() { wg.Wait(); close(pumped) }()
 	return pumped
 }
 
-// pumpState is shared by the pump and the monitor's main goroutine. The
-// lock is never held across a write to the log, which may be slow (a full
-// disk, a log rotating at every byte): the drain's bound holds however
-// slow the log is.
+// pumpState is shared by the pumps and the monitor's main goroutine.
 type pumpState struct {
 	mu      sync.Mutex
 	closed  bool      // the end is being recorded: write nothing more
 	last    time.Time // when output last arrived
 	err     error     // the first error writing the log: output lost
-	writing bool      // a write to the log is under way
-	wrote   *sync.Cond
+	trouble chan struct{}
+}
+
+func newPumpState() *pumpState {
+	return &pumpState{last: time.Now(), trouble: make(chan struct{}, 1)}
 }
 
 // quietFor reports whether no output has arrived for d.
@@ -315,92 +429,20 @@ func (st *pumpState) failure() error {
 	return st.err
 }
 
-// arrived notes output read from the task and reports whether it may be
-// written (the end is not being recorded yet).
-func (st *pumpState) arrived() bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.last = time.Now()
-	return !st.closed
-}
-
-// write writes p to the log unless the end is being recorded or the log
-// already failed, and reports whether the pump may go on.
-func (st *pumpState) write(w *logs.Writer, p []byte) bool {
-	st.mu.Lock()
-	if st.closed {
-		st.mu.Unlock()
-		return false
-	}
-	if st.err != nil {
-		st.mu.Unlock()
-		return true // output is read and dropped: the task never blocks
-	}
-	st.writing = true
-	st.mu.Unlock()
-	_, err := w.Write(p)
-	st.mu.Lock()
-	if err != nil && st.err == nil {
-		st.err = err
-	}
-	st.writing = false
-	st.last = time.Now() // quiet counts from the end of the last write
-	if st.wrote != nil {
-		st.wrote.Broadcast()
-	}
-	st.mu.Unlock()
-	return true
-}
-
-// writesDone waits up to d (forever if 0) for a write under way to end,
-// and reports whether none is. Call it once closed is set.
-func (st *pumpState) writesDone(d time.Duration) bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.wrote == nil {
-		st.wrote = sync.NewCond(&st.mu)
-	}
-	if d > 0 {
-		t := time.AfterFunc(d, func() {
-			st.mu.Lock()
-			st.wrote.Broadcast()
-			st.mu.Unlock()
-		})
-		defer t.Stop()
-		deadline := time.Now().Add(d)
-		for st.writing && time.Now().Before(deadline) {
-			st.wrote.Wait()
-		}
-		return !st.writing
-	}
-	for st.writing {
-		st.wrote.Wait()
-	}
-	return true
-}
-
-// pumpChunk bounds one write to the log, so that the pump sees the end
-// being recorded soon even when the log is slow.
-const pumpChunk = 16 << 10
-
-// pump moves the task's output into the log in reads of a large buffer,
-// through the runtime's poller: no thread sits blocked in read while the
-// task is quiet, and a read deadline stops the pump between reads. It
-// returns at the first read error (the end of output, or that deadline).
-// It never stops reading otherwise while the task runs: if the log cannot
-// be written (disk full), output is read and dropped, not left to fill the
-// pipe and block the task.
-func pump(r *os.File, w *logs.Writer, st *pumpState) {
+// pump moves one stream of the task's output into the log in reads of a
+// large buffer, each stamped with the time it was read, through the
+// runtime's poller: no thread sits blocked in read while the task is
+// quiet, and a read deadline stops the pump between reads. It returns at
+// the first read error (the end of output, or that deadline; a terminal
+// whose task is gone reads as EIO). It never stops reading otherwise while
+// the task runs: if the log cannot be written (disk full), output is read
+// and dropped, not left to fill the pipe and block the task.
+func pump(r *os.File, stream logs.Stream, w *logs.Writer, st *pumpState) {
 	buf := make([]byte, 128<<10)
 	for {
 		n, err := r.Read(buf)
-		if n > 0 && !st.arrived() {
+		if n > 0 && st.take(w, stream, time.Now(), buf[:n]) {
 			return
-		}
-		for off := 0; off < n; off += pumpChunk {
-			if !st.write(w, buf[off:min(off+pumpChunk, n)]) {
-				return
-			}
 		}
 		if err != nil {
 			return
@@ -408,12 +450,52 @@ func pump(r *os.File, w *logs.Writer, st *pumpState) {
 	}
 }
 
-// drain waits, once the task has ended, for the pump to read the rest of
-// its output: until EOF, or until the pipe (held open by children the task
-// left behind) stays quiet for drainIdle (nothing read, nothing being
-// written), or drainMax in all, however slow the log. Then it stops the
-// pump from writing and returns the error that lost output, if any.
-func drain(st *pumpState, pumped <-chan struct{}) error {
+// take writes one read of stream into the log, unless the end is being
+// recorded (then it reports true: stop) or output is already being lost.
+// The writer has its own lock: the state's is not held across a slow
+// write. A write after the end closed the writer fails and is not
+// counted.
+func (st *pumpState) take(w *logs.Writer, stream logs.Stream, at time.Time, p []byte) (stop bool) {
+	st.mu.Lock()
+	closed, failed := st.closed, st.err != nil
+	if !closed {
+		st.last = at
+	}
+	st.mu.Unlock()
+	if closed {
+		return true
+	}
+	if failed {
+		return false
+	}
+	before := w.Trouble()
+	if _, err := w.WriteStream(stream, at, p); err != nil {
+		st.mu.Lock()
+		if st.err == nil && !st.closed {
+			st.err = err
+		}
+		st.mu.Unlock()
+	}
+	st.mu.Lock()
+	st.last = time.Now() // a slow write (a rotation) is not quiet either
+	st.mu.Unlock()
+	if w.Trouble() != before {
+		select {
+		case st.trouble <- struct{}{}:
+		default:
+		}
+	}
+	return false
+}
+
+// drain waits, once the task has ended, for the pumps to read the rest of
+// its output: until EOF, or until the pipes (held open by children the
+// task left behind) stay quiet for drainIdle, or drainMax in all. Then it
+// stops the pumps from writing and returns the error that lost output, if
+// any. Pipes that still hold bytes are never quiet: on a busy machine the
+// pumps may not run for longer than drainIdle, and what the task wrote
+// before it ended must not be dropped for that.
+func drain(st *pumpState, pumped <-chan struct{}, pending func() bool) error {
 	end := time.Now().Add(drainMax)
 	st.mu.Lock()
 	st.last = time.Now()
@@ -425,9 +507,9 @@ func drain(st *pumpState, pumped <-chan struct{}) error {
 		case <-pumped:
 		case <-tick.C:
 			st.mu.Lock()
-			quiet := !st.writing && time.Since(st.last) >= drainIdle
+			quiet := time.Since(st.last) >= drainIdle
 			st.mu.Unlock()
-			if !quiet && time.Now().Before(end) {
+			if (!quiet || pending()) && time.Now().Before(end) {
 				continue
 			}
 		}

@@ -91,6 +91,9 @@ type Task struct {
 	// Leftovers are processes of the task's group still running after its
 	// main process ended; looked up by status only.
 	Leftovers []int
+	// TTY is the size of the pseudo-terminal the task runs on, as
+	// COLSxROWS, or "" when its output goes through pipes.
+	TTY string
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port

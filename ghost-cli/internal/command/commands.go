@@ -17,6 +17,7 @@ func commands() []*cli.Command {
 		cleanupCommand(),
 		upCommand(),
 		downCommand(),
+		exportCommand(),
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),
