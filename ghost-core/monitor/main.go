@@ -337,6 +337,12 @@ func (m *running) supervise(mayShed bool) {
 		return
 	}
 	logErr := drain(st, pumped, m.pending)
+	if st.busy() {
+		// A write outlasted the drain's bound: the end is recorded now,
+		// not once the log is done (closing waits for that write).
+		m.recordAndClose(end, logErr)
+		return
+	}
 	if err := m.log.Close(); err != nil && logErr == nil {
 		logErr = fmt.Errorf("closing log: %w", err)
 	}
@@ -408,18 +414,28 @@ type pumpState struct {
 	closed  bool      // the end is being recorded: write nothing more
 	last    time.Time // when output last arrived
 	err     error     // the first error writing the log: output lost
+	writing int       // writes to the log under way
 	trouble chan struct{}
+}
+
+// busy reports whether a write to the log is still under way: one slow
+// enough (a log rotating at every byte) to outlast the drain.
+func (st *pumpState) busy() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.writing > 0
 }
 
 func newPumpState() *pumpState {
 	return &pumpState{last: time.Now(), trouble: make(chan struct{}, 1)}
 }
 
-// quietFor reports whether no output has arrived for d.
+// quietFor reports whether no output has arrived for d, nor is being
+// written: a hand-over waits for the pumps, which finish their write first.
 func (st *pumpState) quietFor(d time.Duration) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return time.Since(st.last) >= d
+	return st.writing == 0 && time.Since(st.last) >= d
 }
 
 // failure is the error that lost output, if any.
@@ -460,6 +476,9 @@ func (st *pumpState) take(w *logs.Writer, stream logs.Stream, at time.Time, p []
 	closed, failed := st.closed, st.err != nil
 	if !closed {
 		st.last = at
+		if !failed {
+			st.writing++
+		}
 	}
 	st.mu.Unlock()
 	if closed {
@@ -478,6 +497,7 @@ func (st *pumpState) take(w *logs.Writer, stream logs.Stream, at time.Time, p []
 	}
 	st.mu.Lock()
 	st.last = time.Now() // a slow write (a rotation) is not quiet either
+	st.writing--
 	st.mu.Unlock()
 	if w.Trouble() != before {
 		select {
@@ -507,7 +527,7 @@ func drain(st *pumpState, pumped <-chan struct{}, pending func() bool) error {
 		case <-pumped:
 		case <-tick.C:
 			st.mu.Lock()
-			quiet := time.Since(st.last) >= drainIdle
+			quiet := st.writing == 0 && time.Since(st.last) >= drainIdle
 			st.mu.Unlock()
 			if (!quiet || pending()) && time.Now().Before(end) {
 				continue

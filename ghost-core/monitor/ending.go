@@ -48,3 +48,18 @@ func (m *running) recordAndLinger(end task.End, st *pumpState, pumped <-chan str
 	m.log.Close()
 	reap(m.pid)
 }
+
+// recordAndClose records the end before the log is closed: a write to the
+// log is still under way after the drain's bound, and closing waits for it.
+func (m *running) recordAndClose(end task.End, logErr error) {
+	end.LogError = m.log.Trouble()
+	if logErr != nil {
+		if end.LogError != "" {
+			end.LogError += "; "
+		}
+		end.LogError += "output lost: " + logErr.Error()
+	}
+	m.record(end)
+	m.log.Close()
+	reap(m.pid)
+}
