@@ -119,9 +119,27 @@ func (f *Follower) successors(cur *segment) ([]*segment, error) {
 			after = 0
 		}
 		segs, ok, err := openEntries(f.dir, f.id, snap[after:])
-		if err != nil || ok {
-			return segs, err
+		if err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
+			continue
 		}
+		if after == 0 && cur.idx != nil && cur.idx.seq > 0 {
+			// cur is gone: rotated away, or deleted while the task ran and
+			// followed by a new file. The files newer than it are those
+			// numbered after it (or too new to have an index yet).
+			newer := segs[:0]
+			for _, s := range segs {
+				if (s.idx == nil && !s.noIndex) || (s.idx != nil && s.idx.seq > cur.idx.seq) {
+					newer = append(newer, s)
+				} else {
+					s.close()
+				}
+			}
+			segs = newer
+		}
+		return segs, nil
 	}
 }
 

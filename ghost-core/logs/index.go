@@ -39,9 +39,13 @@ func (s Stream) String() string {
 // pairs a log with another file's index while a rotation renames both.
 // Its flags say which streams have a line left open at the file's start:
 // the rest of a line that began in the file before, which a reader drops
-// once that file is gone, so output never starts with a fragment.
+// once that file is gone, so output never starts with a fragment. The
+// sequence numbers a task's files 1, 2, 3... in the order they were
+// started, which their names (shifted by every rotation) do not keep: a
+// follower whose file was deleted under it finds the files newer than it
+// by number.
 //
-//	header: "ghostidx" | version 1 | flags | 6 zero bytes | log inode (8, LE)
+//	header: "ghostidx" | version 1 | flags | sequence (4, LE) | 2 zero bytes | log inode (8, LE)
 //	record: read time, Unix ns (8, LE) | offset<<2 | stream-1 (8, LE)
 //
 // The monitor writes a record before the bytes it describes, so every
@@ -65,9 +69,11 @@ type chunk struct {
 	stream Stream
 }
 
-func appendHeader(b []byte, open Stream, ino uint64) []byte {
+func appendHeader(b []byte, open Stream, seq uint32, ino uint64) []byte {
 	b = append(b, indexMagic...)
-	b = append(b, indexVersion, byte(open), 0, 0, 0, 0, 0, 0)
+	b = append(b, indexVersion, byte(open))
+	b = binary.LittleEndian.AppendUint32(b, seq)
+	b = append(b, 0, 0)
 	return binary.LittleEndian.AppendUint64(b, ino)
 }
 
@@ -90,6 +96,7 @@ func parseRecord(b []byte) chunk {
 type indexReader struct {
 	f       *os.File
 	open    Stream  // streams with a line open at the log's start
+	seq     uint32  // the file's number among the task's files
 	chunks  []chunk // every record read so far, by offset
 	partial []byte  // the start of a record not yet whole
 }
@@ -110,7 +117,7 @@ func openIndex(path string, ino uint64) (*indexReader, error) {
 		f.Close()
 		return nil, errNoIndex
 	}
-	return &indexReader{f: f, open: Stream(h[9]) & (Stdout | Stderr)}, nil
+	return &indexReader{f: f, open: Stream(h[9]) & (Stdout | Stderr), seq: binary.LittleEndian.Uint32(h[10:])}, nil
 }
 
 // update reads the records appended since the last call.

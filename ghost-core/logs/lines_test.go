@@ -365,3 +365,39 @@ func TestFragmentOfARotatedLineIsDropped(t *testing.T) {
 		"stdout 10:30:00.000 z", "stderr 10:30:00.000 e", "stdout 10:30:00.000 " + strings.Repeat("w", 80),
 	})
 }
+
+// A follower whose file is deleted under it goes on with the new file the
+// writer starts, and only with it: the older rotated files, read already,
+// are not read again.
+func TestFollowerAfterDeletedLogReadsOnlyNewerFiles(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, id, Policy{MaxSize: 20, MaxFiles: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for i := range 6 {
+		writeAt(t, w, Stdout, base, fmt.Sprintf("old line %d\n", i))
+	}
+	f, err := NewFollower(dir, id, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got bytes.Buffer
+	f.Drain(&got)
+	if files, _ := Files(dir, id); len(files) < 3 {
+		t.Fatalf("%d files: the test needs rotated ones", len(files))
+	}
+	os.Remove(Path(dir, id))
+	f.Drain(&got)
+	writeAt(t, w, Stdout, base, "new\n")
+	f.Drain(&got)
+	var want strings.Builder
+	for i := range 6 {
+		fmt.Fprintf(&want, "old line %d\n", i)
+	}
+	if got.String() != want.String()+"new\n" {
+		t.Errorf("got %q", got.String())
+	}
+}

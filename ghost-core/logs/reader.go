@@ -94,26 +94,35 @@ func openEntries(dir, id string, entries []entry) ([]*segment, bool, error) {
 
 // findIndex looks for the segment's index: beside it under the matching
 // name first, then under every index name (a rotation may have renamed
-// it since). A file with bytes and no index was written without one; an
-// empty one may be a moment old, with its index still to come.
+// it since). The writer creates a file's index before it writes a byte
+// to the file, so a file that held bytes before the search and has no
+// index found in three searches was written without one (by an older
+// ghost); one empty then may be a moment old, its index still to come.
 func (s *segment) findIndex(dir, id string) {
 	if s.idx != nil || s.noIndex {
 		return
 	}
-	if x, err := openIndex(indexPath(dir, id, s.k), s.ino); err == nil {
-		s.idx = x
-		return
-	}
-	names, _ := filepath.Glob(filepath.Join(dir, globEscape(id)+".idx*"))
-	for _, n := range names {
-		if x, err := openIndex(n, s.ino); err == nil {
+	for range 3 {
+		fi, err := s.f.Stat()
+		if err != nil {
+			return
+		}
+		if x, err := openIndex(indexPath(dir, id, s.k), s.ino); err == nil {
 			s.idx = x
 			return
 		}
+		names, _ := filepath.Glob(filepath.Join(dir, globEscape(id)+".idx*"))
+		for _, n := range names {
+			if x, err := openIndex(n, s.ino); err == nil {
+				s.idx = x
+				return
+			}
+		}
+		if fi.Size() == 0 {
+			return
+		}
 	}
-	if fi, err := s.f.Stat(); err == nil && fi.Size() > 0 {
-		s.noIndex = true
-	}
+	s.noIndex = true
 }
 
 // openKept opens the task's kept files, oldest first, as one consistent

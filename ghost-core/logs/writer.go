@@ -43,7 +43,8 @@ type Writer struct {
 	trouble string
 	rec     []byte
 	closed  bool
-	lastAt  int64 // the latest time recorded: times never go back in a log
+	lastAt  int64  // the latest time recorded: times never go back in a log
+	seq     uint32 // the current file's number (see the index header)
 }
 
 // Create starts a task's log file and its index. It fails if a file exists
@@ -76,31 +77,32 @@ func Adopt(dir, id string, p Policy, f, idx *os.File) (*Writer, error) {
 		}
 		w.rotated++
 	}
-	w.open, w.lineStart, w.lastAt = openLines(f, idx, size)
+	w.open, w.lineStart, w.lastAt, w.seq = openLines(f, idx, size)
 	return w, nil
 }
 
 // openLines works out, from a log file and its index, which streams end
 // with a line still open, and where those lines began. Both files are read
 // with ReadAt: their offsets are the writer's.
-func openLines(f, idx *os.File, size int64) (open Stream, starts [2]int64, lastAt int64) {
+func openLines(f, idx *os.File, size int64) (open Stream, starts [2]int64, lastAt int64, seq uint32) {
 	starts = [2]int64{-1, -1}
 	ino, err := inode(f)
 	if err != nil {
-		return 0, starts, 0
+		return 0, starts, 0, 0
 	}
 	fi, err := idx.Stat()
 	if err != nil || fi.Size() < headerSize {
-		return 0, starts, 0
+		return 0, starts, 0, 0
 	}
 	raw := make([]byte, fi.Size())
 	if n, _ := idx.ReadAt(raw, 0); n < len(raw) {
-		return 0, starts, 0
+		return 0, starts, 0, 0
 	}
 	if string(raw[:8]) != indexMagic || binary.LittleEndian.Uint64(raw[16:]) != ino {
-		return 0, starts, 0
+		return 0, starts, 0, 0
 	}
 	startOpen := Stream(raw[9]) & (Stdout | Stderr)
+	seq = binary.LittleEndian.Uint32(raw[10:])
 	var chunks []chunk
 	for b := raw[headerSize:]; len(b) >= recordSize; b = b[recordSize:] {
 		chunks = append(chunks, parseRecord(b))
@@ -130,7 +132,7 @@ func openLines(f, idx *os.File, size int64) (open Stream, starts [2]int64, lastA
 				lo := max(c.off, hi-int64(len(buf)))
 				n, _ := f.ReadAt(buf[:hi-lo], lo)
 				if n < int(hi-lo) {
-					return 0, starts, 0
+					return 0, starts, 0, 0
 				}
 				for j := n - 1; j >= 0; j-- {
 					if buf[j] != '\n' {
@@ -159,7 +161,7 @@ func openLines(f, idx *os.File, size int64) (open Stream, starts [2]int64, lastA
 			open |= startOpen & st // nothing of it here: as the file began
 		}
 	}
-	return open, starts, lastAt
+	return open, starts, lastAt, seq
 }
 
 // track updates the open-line state for q written at offset off.
@@ -206,6 +208,14 @@ func (w *Writer) Trouble() string {
 	return w.trouble
 }
 
+// SetTrouble restores what Trouble says, for a writer adopted by the
+// monitor's next image.
+func (w *Writer) SetTrouble(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.trouble = s
+}
+
 // openFiles starts a new current log file and its index.
 func (w *Writer) openFiles() error {
 	// Not O_APPEND: the monitor is the only writer. Read and write, so a
@@ -220,7 +230,7 @@ func (w *Writer) openFiles() error {
 		os.Remove(indexPath(w.dir, w.id, 0))
 		var x *os.File
 		if x, err = createPrivate(indexPath(w.dir, w.id, 0)); err == nil {
-			if _, err = x.Write(appendHeader(nil, w.open, ino)); err != nil {
+			if _, err = x.Write(appendHeader(nil, w.open, w.seq+1, ino)); err != nil {
 				x.Close()
 			} else {
 				w.idx = x
@@ -233,6 +243,7 @@ func (w *Writer) openFiles() error {
 		return fmt.Errorf("creating log index: %w", err)
 	}
 	w.f, w.size = f, 0
+	w.seq++
 	w.lineStart = [2]int64{-1, -1}
 	return nil
 }

@@ -51,7 +51,7 @@ func shed(m *running) {
 	p := m.log.Policy()
 	args := []string{"ghost-monitor", markerWaitArg, m.spec.ID, m.dir.Path, strconv.Itoa(m.pid),
 		strconv.Itoa(out), strconv.Itoa(errOut), strconv.Itoa(log), strconv.Itoa(idx),
-		strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles)}
+		strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles), m.log.Trouble()}
 	syscall.Exec(exe, args, os.Environ())
 	for _, fd := range fds {
 		if fd >= 0 {
@@ -89,11 +89,11 @@ func waitMain(args []string) int {
 
 // adopt rebuilds the running task from the arguments shed passed.
 func adopt(args []string) (*running, error) {
-	if len(args) != 9 {
+	if len(args) != 10 {
 		return nil, errors.New("wrong number of arguments")
 	}
 	nums := make([]int64, 7)
-	for i, a := range args[2:] {
+	for i, a := range args[2:9] {
 		n, err := strconv.ParseInt(a, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("argument %d: %w", i+3, err)
@@ -112,6 +112,8 @@ func adopt(args []string) (*running, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What the log went through (its file deleted) is said at the end too.
+	w.SetTrouble(args[9])
 	m := &running{spec: Spec{ID: args[0], DataDir: args[1]}, dir: dir, pid: pid, out: os.NewFile(uintptr(outFd), "output"), log: w}
 	if errFd >= 0 {
 		m.errOut = os.NewFile(uintptr(errFd), "errors")
