@@ -64,6 +64,9 @@ type RunOptions struct {
 	// Env is the task's whole environment, KEY=VALUE.
 	Env []string
 	Log logs.Policy
+	// Origin says what starts the task: empty for a person ("cli"),
+	// "mcp:<client>" for an agent.
+	Origin string
 }
 
 // Run starts a task and returns it once it runs. A command that cannot
@@ -87,7 +90,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	}
 	_, err = monitor.Start(monitor.Spec{
 		ID: id.String(), DataDir: dir.Path, Name: o.Name,
-		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
+		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log, Origin: o.Origin,
 	})
 	if err != nil {
 		return "", err
@@ -333,8 +336,8 @@ func (e *Engine) Remove(ctx context.Context, t task.Task) error {
 }
 
 // Restart stops t if it runs (as Stop, with grace) and runs its command
-// again with the same working directory, environment and name, as a new
-// task.
+// again with the same working directory, environment, name and origin, as
+// a new task.
 func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, policy logs.Policy) (task.Task, error) {
 	if t.Status == task.Running {
 		if _, err := e.Stop(ctx, t, grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
@@ -348,5 +351,5 @@ func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, 
 		}
 		t.Env = full.Env
 	}
-	return e.Run(ctx, RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy})
+	return e.Run(ctx, RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy, Origin: t.Origin})
 }

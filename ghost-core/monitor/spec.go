@@ -25,6 +25,8 @@ type Spec struct {
 	Env     []string
 	Cwd     string
 	Log     logs.Policy
+	// Origin says what started the task (see task.Task.Origin).
+	Origin string
 }
 
 // report is what the monitor tells its launcher once the task runs or has

@@ -75,6 +75,10 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 		f = append(f, Field{"finished", t.FinishedAt.Local().Format(time.RFC3339)})
 	}
 	f = append(f, Field{"runtime", FormatRuntime(t.Runtime(now))}, Field{"log", t.LogPath})
+	if t.OriginName() != OriginCLI {
+		// Only an agent's task says so: a person's own tasks are the rule.
+		f = append(f, Field{"origin", t.OriginName()})
+	}
 	if len(t.Ports) > 0 {
 		var ps string
 		for i, p := range t.Ports {
