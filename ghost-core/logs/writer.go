@@ -26,6 +26,9 @@ type Writer struct {
 	f       *os.File
 	size    int64
 	rotated int // how many <id>.log.k files exist, so rotation renames only those
+	// base is the offset of the current file's first byte in all the task
+	// has written: what rotation dropped and what the rotated files hold.
+	base int64
 }
 
 // Create starts a task's log file. It fails if the file exists or is a
@@ -52,6 +55,9 @@ func Adopt(dir, id string, p Policy, f *os.File) (*Writer, error) {
 		return nil, fmt.Errorf("adopting log: %w", err)
 	}
 	w := &Writer{dir: dir, id: id, policy: p, f: f, size: size}
+	if ino, err := inode(f); err == nil {
+		w.base = readBase(dir, id, ino)
+	}
 	for w.rotated+1 < p.MaxFiles {
 		if _, err := os.Lstat(rotatedPath(dir, id, w.rotated+1)); err != nil {
 			break
@@ -133,12 +139,13 @@ func (w *Writer) rotate() error {
 		return fmt.Errorf("rotating log: %w", err)
 	}
 	w.f = nil
+	w.base += w.size
 	cur := Path(w.dir, w.id)
 	if w.policy.MaxFiles <= 1 {
 		if err := os.Remove(cur); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("rotating log: %w", err)
 		}
-		return w.open()
+		return w.openAfterRotation()
 	}
 	if w.rotated >= w.policy.MaxFiles-1 {
 		if err := os.Remove(rotatedPath(w.dir, w.id, w.policy.MaxFiles-1)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -155,7 +162,22 @@ func (w *Writer) rotate() error {
 		return fmt.Errorf("rotating log: %w", err)
 	}
 	w.rotated++
-	return w.open()
+	return w.openAfterRotation()
+}
+
+// openAfterRotation starts the new current file and records where it
+// begins in the task's output, so that offsets into the log (a reader's
+// cursor) stay valid however many files rotation dropped meanwhile.
+func (w *Writer) openAfterRotation() error {
+	if err := w.open(); err != nil {
+		return err
+	}
+	if ino, err := inode(w.f); err == nil {
+		// Best effort: without the record, offsets restart from the
+		// oldest kept file, and no output is lost because of it.
+		writeBase(w.dir, w.id, ino, w.base)
+	}
+	return nil
 }
 
 // Close closes the current file.
