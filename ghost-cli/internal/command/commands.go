@@ -15,6 +15,7 @@ func commands() []*cli.Command {
 		restartCommand(),
 		rmCommand(),
 		cleanupCommand(),
+		mcpCommand(),
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),
