@@ -55,10 +55,8 @@ type Server struct {
 	e    *engine.Engine
 	sdk  *sdk.Server
 
-	// inputs holds each tool's resolved input schema, to refuse bad
-	// arguments as invalid params before the SDK would make them a tool
-	// error.
-	inputs map[string]*jsonschema.Resolved
+	// outputs holds each tool's resolved output schema, for tests.
+	outputs map[string]*jsonschema.Resolved
 
 	mu sync.Mutex
 	// started lists the tasks this server process started, oldest first:
@@ -72,12 +70,11 @@ type Server struct {
 
 // New makes a server with every tool registered.
 func New(o Options) *Server {
-	s := &Server{opts: o, e: o.Engine, inputs: map[string]*jsonschema.Resolved{}}
+	s := &Server{opts: o, e: o.Engine, outputs: map[string]*jsonschema.Resolved{}}
 	s.sdk = sdk.NewServer(&sdk.Implementation{Name: "ghost", Title: "ghost", Version: o.Version}, &sdk.ServerOptions{
 		Instructions: instructions,
 		Capabilities: &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{}},
 	})
-	s.sdk.AddReceivingMiddleware(s.validate)
 	addRun(s)
 	addList(s)
 	addStatus(s)
@@ -111,9 +108,15 @@ func (s *Server) Run(ctx context.Context, t sdk.Transport) error {
 // in-memory transport.
 func (s *Server) SDK() *sdk.Server { return s.sdk }
 
-// addTool registers a typed tool under its refined schema, and keeps the
-// resolved input schema for validate.
-func addTool[In, Out any](s *Server, tool *sdk.Tool, refine func(in *jsonschema.Schema), h sdk.ToolHandlerFor[In, Out]) {
+// addTool registers a tool with typed input and output, their schemas
+// generated from In and Out (the input's refined by refine). It does what
+// the SDK's generic AddTool does, with two differences that matter here:
+// arguments the schema refuses are a JSON-RPC invalid-params error (the
+// SDK's would be a tool error, which an agent takes for the tool failing),
+// and the output is encoded once, not encoded, decoded, validated and
+// encoded again (64 KiB of log text is most of a logs call's time). Tests
+// validate every output against its schema instead.
+func addTool[In, Out any](s *Server, tool *sdk.Tool, refine func(in *jsonschema.Schema), h func(context.Context, *sdk.CallToolRequest, In) (*sdk.CallToolResult, Out, error)) {
 	in, err := jsonschema.For[In](nil)
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
@@ -121,42 +124,68 @@ func addTool[In, Out any](s *Server, tool *sdk.Tool, refine func(in *jsonschema.
 	if refine != nil {
 		refine(in)
 	}
-	resolved, err := in.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
+	inResolved, err := in.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
 	}
-	tool.InputSchema = in
-	s.inputs[tool.Name] = resolved
-	sdk.AddTool(s.sdk, tool, h)
+	out, err := jsonschema.For[Out](nil)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
+	}
+	outResolved, err := out.Resolve(nil)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
+	}
+	tool.InputSchema, tool.OutputSchema = in, out
+	s.outputs[tool.Name] = outResolved
+	s.sdk.AddTool(tool, func(ctx context.Context, req *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
+		args, err := arguments(tool.Name, inResolved, req.Params.Arguments)
+		if err != nil {
+			return nil, err
+		}
+		var input In
+		if err := json.Unmarshal(args, &input); err != nil {
+			return nil, invalidParams("%s: %v", tool.Name, err)
+		}
+		res, output, err := h(ctx, req, input)
+		var rpc *jsonrpc.Error
+		switch {
+		case errors.As(err, &rpc):
+			return nil, rpc
+		case err != nil:
+			return errorResult(err.Error()), nil
+		}
+		structured, err := json.Marshal(output)
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s output: %w", tool.Name, err)
+		}
+		if res == nil {
+			res = &sdk.CallToolResult{}
+		}
+		res.StructuredContent = json.RawMessage(structured)
+		if res.Content == nil {
+			res.Content = []sdk.Content{&sdk.TextContent{Text: string(structured)}}
+		}
+		return res, nil
+	})
 }
 
-// validate refuses a tools/call whose arguments the tool's schema does not
-// accept, as a JSON-RPC invalid-params error: malformed arguments are the
-// client's mistake, not the tool's failure.
-func (s *Server) validate(next sdk.MethodHandler) sdk.MethodHandler {
-	return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
-		call, ok := req.(*sdk.CallToolRequest)
-		if !ok || call.Params == nil {
-			return next(ctx, method, req)
+// arguments checks a call's arguments against the tool's input schema and
+// returns them with the schema's defaults filled in.
+func arguments(tool string, schema *jsonschema.Resolved, raw json.RawMessage) (json.RawMessage, error) {
+	args := map[string]any{}
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &args); err != nil {
+			return nil, invalidParams("%s: arguments must be an object: %v", tool, err)
 		}
-		resolved, ok := s.inputs[call.Params.Name]
-		if !ok {
-			return next(ctx, method, req) // the SDK answers unknown tools
-		}
-		args := map[string]any{}
-		if raw := call.Params.Arguments; len(raw) > 0 && string(raw) != "null" {
-			if err := json.Unmarshal(raw, &args); err != nil {
-				return nil, invalidParams("%s: arguments must be an object: %v", call.Params.Name, err)
-			}
-		}
-		if err := resolved.ApplyDefaults(&args); err != nil {
-			return nil, invalidParams("%s: %v", call.Params.Name, err)
-		}
-		if err := resolved.Validate(&args); err != nil {
-			return nil, invalidParams("%s: %v", call.Params.Name, err)
-		}
-		return next(ctx, method, req)
 	}
+	if err := schema.ApplyDefaults(&args); err != nil {
+		return nil, invalidParams("%s: %v", tool, err)
+	}
+	if err := schema.Validate(&args); err != nil {
+		return nil, invalidParams("%s: %v", tool, err)
+	}
+	return json.Marshal(args)
 }
 
 // invalidParams is a JSON-RPC invalid-params error. A handler returns it

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 // harness is a server on a real data directory, and a client of the
 // SDK's connected to it in memory.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	e   *engine.Engine
 	srv *Server
@@ -41,7 +41,7 @@ type harness struct {
 
 // serve starts a server with log policy p (zero for the default) and
 // connects a client named test-agent.
-func serve(t *testing.T, p logs.Policy) *harness {
+func serve(t testing.TB, p logs.Policy) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	e, err := engine.OpenDir(dir)
@@ -76,7 +76,7 @@ func serve(t *testing.T, p logs.Policy) *harness {
 
 // stopAll ends every task left running and waits for every monitor to be
 // gone, so that the data directory can be removed.
-func stopAll(t *testing.T, e *engine.Engine) {
+func stopAll(t testing.TB, e *engine.Engine) {
 	ctx := context.Background()
 	tasks, _ := e.List(ctx, store.Filter{})
 	for _, tk := range tasks {
@@ -102,6 +102,15 @@ func (h *harness) call(name string, args map[string]any) *sdk.CallToolResult {
 	res, err := h.cs.CallTool(context.Background(), &sdk.CallToolParams{Name: name, Arguments: args})
 	if err != nil {
 		h.t.Fatalf("%s %v: %v", name, args, err)
+	}
+	if res.StructuredContent != nil {
+		// The server encodes its output once, unchecked: check it here.
+		b, _ := json.Marshal(res.StructuredContent)
+		var v any
+		json.Unmarshal(b, &v)
+		if err := h.srv.outputs[name].Validate(&v); err != nil {
+			h.t.Errorf("%s: output %s does not match its schema: %v", name, b, err)
+		}
 	}
 	return res
 }
@@ -140,7 +149,7 @@ func (h *harness) invalid(name string, args map[string]any) string {
 	return rpc.Message
 }
 
-func decode(t *testing.T, res *sdk.CallToolResult, out any) {
+func decode(t testing.TB, res *sdk.CallToolResult, out any) {
 	t.Helper()
 	if out == nil {
 		return
