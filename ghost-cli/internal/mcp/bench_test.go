@@ -25,3 +25,23 @@ func BenchmarkLogs64KiB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadLog64KiB times the server's own part of a logs call:
+// opening the log and reading 64 KiB of text from a cursor.
+func BenchmarkReadLog64KiB(b *testing.B) {
+	h := serve(b, logs.Policy{})
+	run := h.runTask(map[string]any{"command": "yes 'a line of log output, 32 bytes' | head -c 1048576"})
+	h.waitExit(run.Task.ID)
+	b.ResetTimer()
+	for range b.N {
+		v, err := h.e.OpenLog(run.Task.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := readLog(v, logQuery{from: 0, tail: -1, max: 64 << 10, strip: true, ended: true})
+		v.Close()
+		if err != nil || len(r.text) < 60<<10 {
+			b.Fatal(err, len(r.text))
+		}
+	}
+}
