@@ -26,7 +26,7 @@ func buildGhost(t *testing.T) string {
 	}
 	bin := filepath.Join(t.TempDir(), "ghost")
 	// The flags of make build, so that its build cache serves this one.
-	out, err := exec.Command("go", "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-o", bin, "./cmd/ghost").CombinedOutput()
 	if err != nil {
 		t.Fatalf("building ghost: %v\n%s", err, out)
 	}

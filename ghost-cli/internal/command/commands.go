@@ -15,9 +15,12 @@ func commands() []*cli.Command {
 		restartCommand(),
 		rmCommand(),
 		cleanupCommand(),
+		upCommand(),
+		downCommand(),
 		mcpCommand(),
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),
+		helpCommand(),
 	}
 }

@@ -89,8 +89,9 @@ var takesTask = map[string]bool{"status": true, "log": true, "stop": true, "kill
 
 // flagValues lists the values a flag can take, where they are few.
 var flagValues = map[string][]string{
-	"--status": {"running", "exited", "killed", "unknown", "finished"},
-	"--signal": {"TERM", "KILL", "INT", "HUP", "QUIT", "USR1", "USR2", "STOP", "CONT"},
+	"--status":  {"running", "exited", "killed", "unknown", "finished"},
+	"--signal":  {"TERM", "KILL", "INT", "HUP", "QUIT", "USR1", "USR2", "STOP", "CONT"},
+	"--restart": restartPolicies,
 }
 
 func candidates(cmds []*cli.Command, words []string) []string {
@@ -136,7 +137,27 @@ func candidates(cmds []*cli.Command, words []string) []string {
 	if takesTask[cmd.Name] {
 		return withPrefix(taskWords(), cur)
 	}
+	if cmd.Name == "up" || cmd.Name == "down" {
+		return withPrefix(serviceWords(), cur)
+	}
 	return nil
+}
+
+// serviceWords are the services of ./Procfile.
+func serviceWords() []string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	app, err := engine.LoadApp(engine.AppOptions{Wd: wd})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range app.Services {
+		out = append(out, s.Name)
+	}
+	return out
 }
 
 func longName(cmd *cli.Command, flag string) string {

@@ -12,14 +12,16 @@ import (
 	"github.com/ghostproject/ghost/ghost-cli/internal/mcp"
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
+	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
 func mcpCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "mcp",
-		Usage: "serve ghost's tools to a coding agent over stdio (Model Context Protocol)",
-		Description: "Register it with your agent, e.g. `claude mcp add ghost -- ghost mcp`. It exits when the client\n" +
-			"closes stdin; the tasks it started keep running (end them with the cleanup tool).",
+		Usage: "serve ghost's tools to coding agents (MCP over stdio)",
+		Description: "Register it with your agent: claude mcp add ghost -- ghost mcp\n" +
+			"It exits when the client closes stdin; the tasks it started keep\n" +
+			"running (end them with the cleanup tool).",
 		Action: serveMCP,
 	}
 }
@@ -42,7 +44,7 @@ func serveMCP(c *cli.Context) error {
 		return err
 	}
 	s := mcp.New(mcp.Options{
-		Version:  Version,
+		Version:  version.Get().Release,
 		Engine:   e,
 		Defaults: engine.RunOptions{Cwd: filepath.Clean(wd), Env: task.EnvList(task.EnvMap(os.Environ())), Log: policy},
 		Describe: describeFailure,

@@ -231,6 +231,21 @@ func TestRunRecordsTheClientAsOrigin(t *testing.T) {
 	if len(listed.Tasks) != 1 || listed.Tasks[0].ID != out.Task.ID || listed.Tasks[0].Origin != "mcp:test-agent" {
 		t.Errorf("list: %+v", listed)
 	}
+	h.ok("list", map[string]any{"status": []string{"finished"}}, &listed)
+	if len(listed.Tasks) != 0 {
+		t.Errorf("list of finished tasks: %+v", listed)
+	}
+	if _, err := h.e.Run(context.Background(), engine.RunOptions{Name: "shop/web", Project: "shop", Command: []string{"sleep", "300"}, Cwd: t.TempDir(), Env: os.Environ()}); err != nil {
+		t.Fatal(err)
+	}
+	h.ok("list", map[string]any{"project": "shop"}, &listed)
+	if len(listed.Tasks) != 1 || listed.Tasks[0].Project == nil || *listed.Tasks[0].Project != "shop" {
+		t.Errorf("list of project shop: %+v", listed)
+	}
+	h.ok("list", map[string]any{"limit": 1}, &listed)
+	if len(listed.Tasks) != 1 || !listed.More {
+		t.Errorf("list with limit 1 of 2: %+v", listed)
+	}
 	var st TaskObject
 	h.ok("status", map[string]any{"task": "web"}, &st)
 	if st.ID != out.Task.ID || st.Ports == nil {

@@ -52,8 +52,9 @@ func line(t task.Task) string {
 }
 
 type listIn struct {
-	Status []string `json:"status,omitempty" jsonschema:"only tasks in these states (finished = exited, killed or unknown); all when empty"`
-	Limit  int      `json:"limit,omitempty" jsonschema:"at most this many tasks, newest first"`
+	Status  []string `json:"status,omitempty" jsonschema:"only tasks in these states (finished = exited, killed or unknown); all when empty"`
+	Project string   `json:"project,omitempty" jsonschema:"only the tasks ghost up started for this project"`
+	Limit   int      `json:"limit,omitempty" jsonschema:"at most this many tasks, newest first"`
 }
 
 type listOut struct {
@@ -80,7 +81,7 @@ func addList(s *Server) {
 }
 
 func (s *Server) list(ctx context.Context, _ *sdk.CallToolRequest, in listIn) (*sdk.CallToolResult, listOut, error) {
-	f := store.Filter{Limit: in.Limit + 1}
+	f := store.Filter{Limit: in.Limit + 1, Project: in.Project}
 	for _, st := range in.Status {
 		if st == "finished" {
 			f.Statuses = append(f.Statuses, task.Exited, task.Killed, task.Unknown)
