@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"syscall"
 )
@@ -18,9 +19,9 @@ import (
 // rotation, where its new file begins (the base record).
 
 // basePath is the base record: "<inode> <offset>\n", the offset of the
-// first byte of the file with that inode. It is not a log file: Files, by
-// its numeric suffixes, never lists it.
-func basePath(dir, id string) string { return Path(dir, id) + ".base" }
+// first byte of the file with that inode. Its name is no log file's
+// (<id>.log*), for Files and for people counting the logs.
+func basePath(dir, id string) string { return filepath.Join(dir, id+".offset") }
 
 // writeBase records that the file with inode ino begins at offset base,
 // replacing the record in one rename so that a reader never sees half.
