@@ -20,13 +20,16 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
+// usage is ghost's one-line description, in --help and the man page.
+const usage = "run commands in the background and manage them, with no daemon"
+
 // Main runs the command line args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	var unknown string
 	cli.FlagStringer = flagString
 	app := &cli.App{
 		Name:                      "ghost",
-		Usage:                     "run commands in the background and manage them, with no daemon",
+		Usage:                     usage,
 		Version:                   version.Get().String(),
 		Commands:                  commands(),
 		Writer:                    stdout,

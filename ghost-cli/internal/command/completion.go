@@ -49,7 +49,13 @@ _ghost() {
         _files
     fi
 }
-compdef _ghost ghost
+# Autoloaded from a site-functions file, this file is the function's first
+# call: complete now. Sourced, register the function.
+if [[ $funcstack[1] == _ghost ]]; then
+    _ghost "$@"
+else
+    compdef _ghost ghost
+fi
 `,
 	"fish": `# ghost completion for fish
 complete -c ghost -f -a '(ghost __complete (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)'
