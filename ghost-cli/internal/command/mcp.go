@@ -19,7 +19,7 @@ func mcpCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "mcp",
 		Usage: "serve ghost's tools to coding agents (MCP over stdio)",
-		Description: "Register it with your agent: claude mcp add ghost -- ghost mcp\n" +
+		Description: "Register it with your agent (claude mcp add ghost -- ghost mcp).\n" +
 			"It exits when the client closes stdin; the tasks it started keep\n" +
 			"running (end them with the cleanup tool).",
 		Action: serveMCP,
