@@ -17,6 +17,7 @@ func commands() []*cli.Command {
 		cleanupCommand(),
 		upCommand(),
 		downCommand(),
+		exportCommand(),
 		mcpCommand(),
 		uiCommand(),
 		completionCommand(),

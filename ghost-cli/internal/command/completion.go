@@ -91,13 +91,14 @@ func completeCommand() *cli.Command {
 }
 
 // takesTask lists the commands whose arguments are tasks.
-var takesTask = map[string]bool{"status": true, "log": true, "stop": true, "kill": true, "wait": true, "restart": true, "rm": true}
+var takesTask = map[string]bool{"status": true, "log": true, "stop": true, "kill": true, "wait": true, "restart": true, "rm": true, "export": true}
 
 // flagValues lists the values a flag can take, where they are few.
 var flagValues = map[string][]string{
 	"--status":  {"running", "exited", "killed", "unknown", "finished"},
 	"--signal":  {"TERM", "KILL", "INT", "HUP", "QUIT", "USR1", "USR2", "STOP", "CONT"},
 	"--restart": restartPolicies,
+	"--format":  exportFormats,
 }
 
 func candidates(cmds []*cli.Command, words []string) []string {
