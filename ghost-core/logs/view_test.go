@@ -81,7 +81,7 @@ func TestAdoptedWriterKeepsOffsets(t *testing.T) {
 		all.WriteString(s)
 		write(t, w, s)
 	}
-	w2, err := Adopt(dir, id, p, w.File())
+	w2, err := Adopt(dir, id, p, w.File(), w.Index())
 	if err != nil {
 		t.Fatal(err)
 	}

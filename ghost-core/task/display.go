@@ -79,6 +79,9 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 		f = append(f, Field{"finished", t.FinishedAt.Local().Format(time.RFC3339)})
 	}
 	f = append(f, Field{"runtime", FormatRuntime(t.Runtime(now))}, Field{"log", t.LogPath})
+	if t.TTY != "" {
+		f = append(f, Field{"terminal", t.TTY})
+	}
 	if t.OriginName() != OriginCLI {
 		// Only an agent's task says so: a person's own tasks are the rule.
 		f = append(f, Field{"origin", t.OriginName()})
