@@ -54,6 +54,9 @@ func callTool(t *testing.T, cs *sdk.ClientSession, name string, args map[string]
 		t.Fatalf("%s: %v", name, err)
 	}
 	if out != nil {
+		if res.IsError {
+			t.Fatalf("%s: tool error: %s", name, res.Content[0].(*sdk.TextContent).Text)
+		}
 		b, _ := json.Marshal(res.StructuredContent)
 		if err := json.Unmarshal(b, out); err != nil {
 			t.Fatalf("%s: %s: %v", name, b, err)
@@ -80,7 +83,7 @@ func TestMCPServerOverStdio(t *testing.T) {
 		Task  struct{ ID, Origin, Status string }
 		Ready bool
 	}
-	callTool(t, cs, "run", map[string]any{"command": "echo up; sleep 300", "name": "e2e", "ready": map[string]any{"log": "^up$"}}, &run)
+	callTool(t, cs, "run", map[string]any{"command": "echo up; sleep 300", "name": "web", "ready": map[string]any{"log": "^up$"}}, &run)
 	if !run.Ready || run.Task.Origin != "mcp:e2e-agent" || run.Task.Status != "running" {
 		t.Fatalf("run: %+v", run)
 	}
@@ -88,11 +91,11 @@ func TestMCPServerOverStdio(t *testing.T) {
 		Text       string `json:"text"`
 		NextCursor string `json:"next_cursor"`
 	}
-	callTool(t, cs, "logs", map[string]any{"task": "e2e", "cursor": "0"}, &logs)
+	callTool(t, cs, "logs", map[string]any{"task": "web", "cursor": "0"}, &logs)
 	if logs.Text != "up\n" || logs.NextCursor != "3" {
 		t.Errorf("logs: %+v", logs)
 	}
-	res := callTool(t, cs, "remove", map[string]any{"task": "e2e"}, nil)
+	res := callTool(t, cs, "remove", map[string]any{"task": "web"}, nil)
 	if msg := res.Content[0].(*sdk.TextContent).Text; !res.IsError || !strings.HasPrefix(msg, "rm: "+run.Task.ID[:8]+": task is still running") {
 		t.Errorf("remove of a running task: %q", msg)
 	}
@@ -113,7 +116,7 @@ func TestMCPServerOverStdio(t *testing.T) {
 	if state := cmd.ProcessState; state == nil || state.ExitCode() != 0 {
 		t.Errorf("ghost mcp exited with %v", state)
 	}
-	out := ghost(t, dir, "status", "--json", "e2e")
+	out := ghost(t, dir, "status", "--json", "web")
 	if !strings.Contains(out, `"status": "running"`) || !strings.Contains(out, `"origin": "mcp:e2e-agent"`) {
 		t.Errorf("after the client left:\n%s", out)
 	}

@@ -197,8 +197,8 @@ func (s *Server) runOptions(in runIn) (engine.RunOptions, engine.Readiness, time
 	default:
 		return o, engine.Readiness{}, 0, invalidParams("run: no command given: set command (a shell line) or argv")
 	}
-	if strings.ContainsRune(in.Name, 0) {
-		return o, engine.Readiness{}, 0, invalidParams("run: invalid name %q", in.Name)
+	if err := task.CheckName(in.Name); err != nil {
+		return o, engine.Readiness{}, 0, invalidParams("run: invalid name %v", err)
 	}
 	if in.Cwd != "" {
 		o.Cwd = in.Cwd

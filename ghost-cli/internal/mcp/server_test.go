@@ -333,6 +333,7 @@ func TestRunAndTaskErrors(t *testing.T) {
 		{"run", map[string]any{"command": "true", "ready": map[string]any{}}},
 		{"run", map[string]any{"command": "true", "ready": map[string]any{"port": 70000}}},
 		{"run", map[string]any{"command": 42}},
+		{"run", map[string]any{"command": "true", "name": "cafe"}},
 		{"status", map[string]any{}},
 		{"logs", map[string]any{"task": "x", "cursor": "abc"}},
 		{"logs", map[string]any{"task": "x", "cursor": "1", "tail": 3}},
