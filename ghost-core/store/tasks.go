@@ -95,9 +95,13 @@ func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, erro
 		if end.Status != task.Unknown {
 			allowed = "'running', 'unknown'"
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?, log_error = ?
+		// An end that knows of no trouble with the log keeps what was noted
+		// while the task ran: a monitor that re-executed itself starts
+		// with a writer that never saw it.
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?,
+			log_error = CASE WHEN ? = '' THEN log_error ELSE ? END
 			WHERE id = ? AND status IN (`+allowed+`)`,
-			string(end.Status), code, nullString(end.Signal), finished, end.LogError, id)
+			string(end.Status), code, nullString(end.Signal), finished, end.LogError, end.LogError, id)
 		if err != nil {
 			return err
 		}
