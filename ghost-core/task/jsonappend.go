@@ -78,6 +78,8 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 	b = appendTimestamp(b, t.FinishedAt)
 	field("log_path")
 	b = appendJSONString(b, t.LogPath)
+	field("origin")
+	b = appendJSONString(b, t.OriginName())
 	if t.LogError != "" {
 		field("log_error")
 		b = appendJSONString(b, t.LogError)
