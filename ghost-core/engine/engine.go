@@ -63,7 +63,10 @@ type RunOptions struct {
 	Cwd string
 	// Env is the task's whole environment, KEY=VALUE.
 	Env []string
-	Log logs.Policy
+	// EnvGiven names the variables of Env given for this task rather than
+	// inherited (--env, --env-file), for the details to show apart.
+	EnvGiven []string
+	Log      logs.Policy
 }
 
 // Run starts a task and returns it once it runs. A command that cannot
@@ -87,7 +90,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	}
 	_, err = monitor.Start(monitor.Spec{
 		ID: id.String(), DataDir: dir.Path, Name: o.Name,
-		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
+		Command: o.Command, Env: o.Env, EnvGiven: o.EnvGiven, Cwd: o.Cwd, Log: o.Log,
 	})
 	if err != nil {
 		return "", err
@@ -346,7 +349,7 @@ func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, 
 		if err != nil {
 			return task.Task{}, err
 		}
-		t.Env = full.Env
+		t.Env, t.EnvGiven = full.Env, full.EnvGiven
 	}
-	return e.Run(ctx, RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy})
+	return e.Run(ctx, RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), EnvGiven: t.EnvGiven, Log: policy})
 }

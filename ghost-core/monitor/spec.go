@@ -23,8 +23,10 @@ type Spec struct {
 	Name    string
 	Command []string
 	Env     []string
-	Cwd     string
-	Log     logs.Policy
+	// EnvGiven names the variables of Env the user gave for this task.
+	EnvGiven []string
+	Cwd      string
+	Log      logs.Policy
 }
 
 // report is what the monitor tells its launcher once the task runs or has

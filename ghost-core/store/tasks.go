@@ -47,6 +47,14 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 	if err != nil {
 		return fmt.Errorf("encoding environment: %w", err)
 	}
+	var given any // NULL: not known which were given
+	if t.EnvGiven != nil {
+		b, err := json.Marshal(encodeList(t.EnvGiven))
+		if err != nil {
+			return fmt.Errorf("encoding environment names: %w", err)
+		}
+		given = string(b)
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if t.Name != "" {
 			holders, err := queryTasks(ctx, tx, `SELECT `+columns+` FROM tasks WHERE name = ? AND status = 'running'`, t.Name)
@@ -60,10 +68,10 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, boot_id, monitor_pid, monitor_start)
-			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, boot_id, monitor_pid, monitor_start, env_given)
+			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), t.BootID, t.MonitorPID, int64(t.MonitorStart))
+			nullString(t.Name), t.BootID, t.MonitorPID, int64(t.MonitorStart), given)
 		return err
 	})
 }
@@ -120,7 +128,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 func (s *Store) Get(ctx context.Context, id string) (task.Task, error) {
 	var t task.Task
 	err := retryBusy(ctx, func() error {
-		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env FROM tasks WHERE id = ?`, id)
+		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env, env_given FROM tasks WHERE id = ?`, id)
 		if err == nil && len(tasks) == 0 {
 			err = sql.ErrNoRows
 		}
@@ -346,7 +354,7 @@ func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) (
 }
 
 // taskFrom makes a task from the values of columns as the driver returns
-// them: the listing ones, or all of them, or all and env.
+// them: the listing ones, or all of them, or all and env and env_given.
 func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
@@ -374,6 +382,9 @@ func taskFrom(v []driver.Value) task.Task {
 		if env := text(v[17]); env != "" {
 			t.Env = decodeMap(env)
 		}
+	}
+	if len(v) > 18 && v[18] != nil {
+		t.EnvGiven = decodeList(text(v[18]))
 	}
 	return t
 }
