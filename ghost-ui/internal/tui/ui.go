@@ -63,22 +63,22 @@ type UI struct {
 	filter  *tview.InputField
 	prompt  *newTaskPrompt
 
-	tasks      []task.Task // as loaded, newest first
-	more       bool        // older tasks exist beyond tasks
-	shown      []task.Task // after the filters, in the sort order
-	widths     []int       // of the columns, over shown
+	tasks  []task.Task // as loaded, newest first
+	more   bool        // older tasks exist beyond tasks
+	shown  []task.Task // after the filters, in the sort order
+	widths []int       // of the columns, over shown
 	// anyRunning and anyPorts say whether the cost columns have anything
 	// to show.
 	anyRunning, anyPorts bool
-	costs      map[string]task.Task
-	selectedID string
-	filterText string
-	states     stateFilter
-	sortBy     sortKey
-	message    string
-	isError    bool
-	msgGen     int
-	confirm    *confirmation
+	costs                map[string]task.Task
+	selectedID           string
+	filterText           string
+	states               stateFilter
+	sortBy               sortKey
+	message              string
+	isError              bool
+	msgGen               int
+	confirm              *confirmation
 	// searching says the input line searches the log, not the tasks.
 	filtering, searching bool
 	// focusLog says the log pane had the focus last (see logFocused).
