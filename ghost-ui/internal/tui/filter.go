@@ -120,7 +120,7 @@ func (u *UI) filterChanged(text string) {
 		return
 	}
 	if u.searching {
-		u.logView.search, u.logView.match = strings.ToLower(text), -1
+		u.logView.search, u.logView.match = strings.ToLower(text), noLine
 		return
 	}
 	u.filterText = text
@@ -161,7 +161,7 @@ func (u *UI) endFilter(clear bool) {
 	if search {
 		u.app.SetFocus(u.logView)
 		if clear {
-			u.logView.search, u.logView.match = "", -1
+			u.logView.search, u.logView.match = "", noLine
 			return
 		}
 		u.findInLog(1)

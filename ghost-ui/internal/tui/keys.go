@@ -197,7 +197,7 @@ func (u *UI) commonKey(ev *tcell.EventKey) *tcell.EventKey {
 		u.app.Stop()
 	case 'f':
 		if u.logView.following {
-			u.logView.following, u.logView.top = false, -1
+			u.logView.following, u.logView.top = false, noLine
 		} else {
 			u.logView.toEnd()
 		}

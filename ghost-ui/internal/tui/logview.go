@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -19,7 +20,8 @@ type logView struct {
 	// pauses it.
 	following bool
 	// top is the number of the first line shown while not following (see
-	// logPane.dropped), or -1: at the end, fixed there on the next draw.
+	// logPane.dropped; lines read in later have numbers below 0), or
+	// noLine: at the end, fixed there on the next draw.
 	top     int
 	left    int // columns scrolled sideways, when not wrapping
 	wrap    bool
@@ -34,8 +36,12 @@ type logView struct {
 	height int
 }
 
+// noLine is no line number: line numbers go below 0 as older lines are
+// read in.
+const noLine = math.MinInt
+
 func newLogView(p *logPane) *logView {
-	v := &logView{Box: tview.NewBox(), pane: p, following: true, top: -1, colours: true, match: -1}
+	v := &logView{Box: tview.NewBox(), pane: p, following: true, top: noLine, colours: true, match: noLine}
 	v.SetBorder(true)
 	return v
 }
@@ -43,7 +49,7 @@ func newLogView(p *logPane) *logView {
 // reset readies the view for another task's log: at its end, not moved
 // sideways; following or paused as it was.
 func (v *logView) reset() {
-	v.top, v.left, v.match = -1, 0, -1
+	v.top, v.left, v.match = noLine, 0, noLine
 }
 
 // Draw draws the visible lines.
@@ -72,7 +78,7 @@ func (v *logView) Draw(screen tcell.Screen) {
 	}
 	first := max(0, n-h)
 	if !v.following {
-		if v.top < 0 {
+		if v.top == noLine {
 			v.top = p.dropped + first // paused: hold the view where it is now
 		}
 		first = min(max(0, v.top-p.dropped), max(0, n-h))
@@ -88,7 +94,7 @@ func (v *logView) Draw(screen tcell.Screen) {
 func (v *logView) drawWrapped(screen tcell.Screen, x, y, w, h, n int) {
 	p := v.pane
 	first := 0
-	if v.following || v.top < 0 {
+	if v.following || v.top == noLine {
 		rows := 0
 		first = n
 		for first > 0 && rows < h {
@@ -237,7 +243,7 @@ func (v *logView) scroll(delta int) {
 	p.mu.Lock()
 	n, dropped := p.count(), p.dropped
 	p.mu.Unlock()
-	if v.following || v.top < 0 {
+	if v.following || v.top == noLine {
 		v.top = dropped + max(0, n-max(v.height, 1))
 	}
 	if delta < 0 {
@@ -256,14 +262,14 @@ func (v *logView) toTop() {
 
 // toEnd shows the end and follows it again.
 func (v *logView) toEnd() {
-	v.following, v.top = true, -1
+	v.following, v.top = true, noLine
 }
 
 // atTop reports whether the first line kept is on screen.
 func (v *logView) atTop() bool {
 	v.pane.mu.Lock()
 	defer v.pane.mu.Unlock()
-	if v.following || v.top < 0 {
+	if v.following || v.top == noLine {
 		return v.pane.count() <= v.height
 	}
 	return v.top <= v.pane.dropped
@@ -287,14 +293,14 @@ func (v *logView) find(dir int) (int, int) {
 		return 0, 0
 	}
 	from := v.match
-	if from < 0 {
+	if from == noLine {
 		from = p.dropped + n // from the end: the newest match first
-		if !v.following && v.top >= 0 {
+		if !v.following && v.top != noLine {
 			from = v.top + max(v.height, 1)
 		}
 		if dir > 0 {
 			from = p.dropped - 1
-			if !v.following && v.top >= 0 {
+			if !v.following && v.top != noLine {
 				from = v.top - 1
 			}
 		}

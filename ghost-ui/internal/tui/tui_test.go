@@ -92,6 +92,7 @@ func newTestUI(t *testing.T) (*UI, tcell.SimulationScreen) {
 	app := tview.NewApplication().SetScreen(screen)
 	u := New(app, eng)
 	u.now = func() time.Time { return base.Add(time.Hour) }
+	u.screen = screen
 	u.render()
 	return u, screen
 }
@@ -391,3 +392,5 @@ func TestHeaderCountsTasksLeftOut(t *testing.T) {
 		t.Errorf("header for a table holding every task:\n%s", got)
 	}
 }
+
+func newApp(screen tcell.Screen) *tview.Application { return tview.NewApplication().SetScreen(screen) }

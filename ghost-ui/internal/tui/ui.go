@@ -29,8 +29,8 @@ import (
 // (see shownTasks).
 const pageTasks = 1000
 
-// Message lifetimes on the status line.
-const (
+// Message lifetimes on the status line (variables for tests).
+var (
 	messageTTL = 5 * time.Second
 	errorTTL   = 10 * time.Second
 )
