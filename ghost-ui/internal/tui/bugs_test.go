@@ -73,7 +73,7 @@ func TestBug1FastNavigationNeverLeavesThePaneBlank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer u.eng.Stop(context.Background(), busy, 0)
+	defer stopAndSettle(t, u.eng, busy)
 	u.filterText = "u" // busy and build
 	u.reload()
 	u.Start()
@@ -379,7 +379,7 @@ func TestBug11KillAsksFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer u.eng.Stop(context.Background(), tk, 0)
+	defer stopAndSettle(t, u.eng, tk)
 	u.reload()
 	press(u, runeKey('g'), runeKey('K'))
 	if u.confirm == nil || !strings.Contains(u.confirm.question, "kill") {

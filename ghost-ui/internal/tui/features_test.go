@@ -161,7 +161,7 @@ func TestNewTaskFromThePrompt(t *testing.T) {
 	if !slices.Equal(tasks[0].Command, []string{"echo", "hello there", "world"}) {
 		t.Errorf("command %q", tasks[0].Command)
 	}
-	u.eng.Wait(ctx, tasks[0].ID, 0)
+	stopAndSettle(t, u.eng, tasks[0])
 }
 
 func TestCommandLine(t *testing.T) {

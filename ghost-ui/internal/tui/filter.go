@@ -51,14 +51,15 @@ func (k sortKey) String() string {
 
 func (k sortKey) next() sortKey { return (k + 1) % 6 }
 
-// matches reports whether the task's id, name or command holds needle
-// (lower-case).
+// matches reports whether the task's id, name, project (`ghost up`) or
+// command holds needle (lower-case).
 func matches(t task.Task, needle string) bool {
-	return strings.Contains(strings.ToLower(t.ID+" "+t.Name+" "+strings.Join(t.Command, " ")), needle)
+	return strings.Contains(strings.ToLower(t.ID+" "+t.Name+" "+t.Project+" "+strings.Join(t.Command, " ")), needle)
 }
 
 // filtered applies the state filter and the text filter, which matches
-// the name, the command or the id, case-insensitively, then the sort.
+// the name, the project, the command or the id, case-insensitively, then
+// the sort.
 func (u *UI) filtered() []task.Task {
 	needle := strings.ToLower(u.filterText)
 	out := make([]task.Task, 0, len(u.tasks))
