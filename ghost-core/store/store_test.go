@@ -547,6 +547,7 @@ func TestProjectIsKeptAndFiltered(t *testing.T) {
 		t.Errorf("Get: project %q, %v", got.Project, err)
 	}
 }
+
 // The names of the variables given for a task come back with it; a task
 // recorded without them reads as not known (nil), not as none given.
 func TestEnvGivenRoundTrip(t *testing.T) {

@@ -66,15 +66,15 @@ type Task struct {
 	Name string
 	// Project is the app the task was started for by `ghost up`, empty for
 	// a task started alone; its name is then PROJECT/SERVICE.
-	Project    string
-	PID        int
-	PGID       int
-	Command    []string
-	Env        map[string]string
+	Project string
+	PID     int
+	PGID    int
+	Command []string
+	Env     map[string]string
 	// EnvGiven names the variables of Env given for this task (--env,
 	// --env-file) rather than inherited; nil when not recorded (older
 	// tasks, or listings, which do not read it).
-	EnvGiven []string
+	EnvGiven   []string
 	Cwd        string
 	Status     Status
 	ExitCode   *int
