@@ -34,20 +34,21 @@ func (m *Meter) Measure(ts []task.Task) {
 	if len(groups) == 0 {
 		return
 	}
-	figs, err := m.u.Measure(groups)
-	listening, perr := ports.Groups(groups)
+	// One pass over the system's processes finds each group's members
+	// for both figures and ports.
+	figs, samples, err := m.u.Measure(groups)
+	if err != nil {
+		return
+	}
 	for i := range ts {
 		t := &ts[i]
 		if t.Status != task.Running || t.PGID <= 1 {
 			continue
 		}
-		if err == nil {
-			f := figs[t.PGID]
-			t.Usage = &task.Usage{CPUPercent: f.CPUPercent, RSSBytes: f.RSSBytes}
-		}
-		if perr == nil {
-			t.Ports = listening[t.PGID]
-			if t.Ports == nil {
+		f := figs[t.PGID]
+		t.Usage = &task.Usage{CPUPercent: f.CPUPercent, RSSBytes: f.RSSBytes}
+		if ps, err := ports.OfProcesses(samples[t.PGID].PIDs); err == nil {
+			if t.Ports = ps; ps == nil {
 				t.Ports = []ports.Port{}
 			}
 		}

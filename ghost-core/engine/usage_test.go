@@ -31,7 +31,8 @@ func TestMeterAndEnvGiven(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { e.Stop(ctx, busy, 0) }()
+	first := busy
+	defer func() { stopAndSettle(t, e, first); stopAndSettle(t, e, busy) }()
 	if !slices.Equal(busy.EnvGiven, []string{"GIVEN"}) {
 		t.Errorf("EnvGiven %v", busy.EnvGiven)
 	}

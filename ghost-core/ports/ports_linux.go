@@ -39,6 +39,16 @@ func Groups(pgids []int) (map[int][]Port, error) {
 	return out, nil
 }
 
+// OfProcesses gives the ports the processes pids listen on, read in the
+// network namespace of the first: for a caller that found a group's
+// processes already (usage does, to measure them).
+func OfProcesses(pids []int) ([]Port, error) {
+	if len(pids) == 0 {
+		return nil, nil
+	}
+	return listening(pids), nil
+}
+
 // listening gives the ports the processes pids listen on, the group
 // leader first.
 func listening(pids []int) []Port {

@@ -23,6 +23,9 @@ type Sample struct {
 	RSS int64
 	// Procs is how many live processes the group holds.
 	Procs int
+	// PIDs are those processes, the group leader first when it lives, for
+	// a caller that looks at them further (their sockets).
+	PIDs []int
 	// At is when the reading was taken.
 	At time.Time
 }
@@ -55,12 +58,12 @@ type Meter struct {
 }
 
 // Measure samples the groups and returns the figures of those it could
-// read. A group seen for the first time reports no CPU share yet (0): one
-// sample is a total, not a rate.
-func (m *Meter) Measure(pgids []int) (map[int]Figures, error) {
+// read, with the samples themselves. A group seen for the first time
+// reports no CPU share yet (0): one sample is a total, not a rate.
+func (m *Meter) Measure(pgids []int) (map[int]Figures, map[int]Sample, error) {
 	samples, err := Groups(pgids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make(map[int]Figures, len(samples))
 	next := make(map[int]Sample, len(samples))
@@ -73,5 +76,5 @@ func (m *Meter) Measure(pgids []int) (map[int]Figures, error) {
 		next[g] = s
 	}
 	m.last = next // groups no longer asked for are forgotten
-	return out, nil
+	return out, samples, nil
 }

@@ -47,6 +47,12 @@ func Groups(pgids []int) (map[int]Sample, error) {
 			continue
 		}
 		s := out[st.pgrp]
+		pid, _ := strconv.Atoi(name)
+		if pid == st.pgrp {
+			s.PIDs = append([]int{pid}, s.PIDs...)
+		} else {
+			s.PIDs = append(s.PIDs, pid)
+		}
 		s.CPU += st.cpu
 		s.RSS += st.rss
 		s.Procs++

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/watch"
 )
 
 // Bounds of the log pane: it starts from the last startLines lines of the
@@ -25,7 +26,7 @@ const (
 	maxPartial = 64 << 10
 	// drawEvery coalesces redraws: a task printing thousands of lines a
 	// second costs one redraw per interval, not one per line.
-	drawEvery = 50 * time.Millisecond
+	drawEvery = 100 * time.Millisecond
 )
 
 // logPane holds the selected task's output as display lines, filled by a
@@ -191,8 +192,12 @@ func (u *UI) followLog(ctx context.Context, dir, id string, sink paneWriter) {
 		return
 	}
 	defer f.Close()
-	w := u.eng.WatchTask(id)
-	defer w.Close()
+	var w *watch.Watcher
+	defer func() {
+		if w != nil {
+			w.Close()
+		}
+	}()
 	first := true
 	for {
 		n, _ := f.Drain(sink)
@@ -207,19 +212,32 @@ func (u *UI) followLog(ctx context.Context, dir, id string, sink paneWriter) {
 		} else if n > 0 {
 			u.scheduleLogDraw(sink.gen)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.C:
-		}
 		if n > 0 {
-			// A task writing all the time wakes us on every write: read
-			// at most once per half a redraw interval, in larger pieces.
+			// The task is writing: read again after half a redraw
+			// interval rather than wake on each of its writes, which for a
+			// task printing thousands of lines a second costs more than
+			// the reading. The watcher is armed again once it is quiet.
+			if w != nil {
+				w.Close()
+				w = nil
+			}
 			select {
 			case <-ctx.Done():
 				return
 			case <-time.After(drawEvery / 2):
 			}
+			continue
+		}
+		if w == nil {
+			// Armed after a read that found nothing, then read once more:
+			// what came in between is not missed.
+			w = u.eng.WatchTask(id)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.C:
 		}
 	}
 }

@@ -50,10 +50,11 @@ func (u *UI) newPrompt() *newTaskPrompt {
 		AddItem(tview.NewBox(), 1, 0, false).
 		AddItem(hint, 0, 1, false)
 	form.SetBorder(true).SetTitle(" new task ")
+	// nil items leave the table and log visible above and below.
 	p.root = tview.NewFlex().SetDirection(tview.FlexRow).
-		AddItem(tview.NewBox(), 0, 1, false).
+		AddItem(nil, 0, 1, false).
 		AddItem(form, 7, 0, true).
-		AddItem(tview.NewBox(), 0, 1, false)
+		AddItem(nil, 0, 1, false)
 	return p
 }
 
