@@ -11,6 +11,8 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/store"
 )
 
@@ -139,7 +141,6 @@ func TestOlderOutputIsReachable(t *testing.T) {
 
 func filepathLog(u *UI, id string) string { return filepath.Join(u.eng.Dir.LogDir(), id+".log") }
 
-func itoa(i int) string { return fmt.Sprint(i) }
 
 func TestNewTaskFromThePrompt(t *testing.T) {
 	u, _ := newTestUI(t)
@@ -226,4 +227,33 @@ func TestTimestampsKeySaysWhy(t *testing.T) {
 	if !strings.Contains(u.message, "timestamps") {
 		t.Errorf("t said %q", u.message)
 	}
+}
+
+// The restart message names the new task, which is then selected.
+func TestRestartNamesTheNewTask(t *testing.T) {
+	u, _ := newTestUI(t)
+	wd, _ := os.Getwd()
+	first, err := u.eng.Run(context.Background(), engine.RunOptions{Command: []string{"true"}, Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopAndSettle(t, u.eng, first)
+	u.reload()
+	u.live = true
+	runApp(t, u)
+	old := first.ID
+	onUI(t, u, func() { press(u, runeKey('g'), runeKey('r')) })
+	eventually(t, u, "the restarted task is selected", func() bool { return u.selectedID != old && u.selectedID != "" })
+	var fresh string
+	onUI(t, u, func() {
+		fresh = u.selectedID
+		if !strings.Contains(u.message, "as "+fresh[:8]) {
+			t.Errorf("message %q does not name the new task %s", u.message, fresh[:8])
+		}
+	})
+	tk, err := u.eng.Find(context.Background(), fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopAndSettle(t, u.eng, tk)
 }
