@@ -141,7 +141,6 @@ func TestOlderOutputIsReachable(t *testing.T) {
 
 func filepathLog(u *UI, id string) string { return filepath.Join(u.eng.Dir.LogDir(), id+".log") }
 
-
 func TestNewTaskFromThePrompt(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.live = true
