@@ -350,10 +350,13 @@ func (u *UI) loadMore(all bool) {
 		q.limit += pageTasks
 	}
 	at := u.selectedIndex()
-	if all {
-		u.afterLoad = func() { u.selectIndex(len(u.shown) - 1) }
-	} else {
-		u.afterLoad = func() { u.selectIndex(at + 1) }
+	u.afterLoad = func() {
+		u.clearMessage()
+		if all {
+			u.selectIndex(len(u.shown) - 1)
+		} else {
+			u.selectIndex(at + 1)
+		}
 	}
 	u.setMessage("loading older tasks…")
 	if !u.live {
