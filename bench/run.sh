@@ -160,7 +160,7 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| a key press (j/k) to the screen showing the selection moved, 10,000 tasks in history, read back by tmux | $(metric '^BenchmarkUIKeyToScreen' ms-median) ms |"
   echo "| time to show a task started by \`ghost run\`, with 10,000 in history (from \`run\` returning to the name on screen) | $(metric '^BenchmarkUIShowChange' ms-median) ms |"
   echo
-  echo "ghost-ui's CPU figures are read from /proc/<pid>/stat of the ghost-ui process in a real tmux session (120×40, TERM=xterm-256color). It draws only what is on screen, follows a writing task by reading every 50 ms rather than on each write, redraws a flowing log 10 times a second, and measures the running tasks' costs only while it is open."
+  echo "ghost-ui's CPU figures are read from \`/proc/PID/stat\` of the ghost-ui process in a real tmux session (120×40, TERM=xterm-256color). It draws only what is on screen, follows a writing task by reading every 50 ms rather than on each write, redraws a flowing log 10 times a second, and measures the running tasks' costs only while it is open."
   echo
   echo "Reproduce: \`make bench\`. As root it installs nq, task-spooler and tmux with apt-get when missing, and pm2 with npm into \`\${XDG_CACHE_HOME:-~/.cache}/ghost-bench\`; what it cannot install is skipped with a note above."
 } > "$out"
