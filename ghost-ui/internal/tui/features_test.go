@@ -32,13 +32,15 @@ func typeText(u *UI, s string) {
 	}
 }
 
+// A search from the followed end finds the newest match first; n goes
+// on (wrapping), N back.
 func TestLogSearchHighlightsAndMoves(t *testing.T) {
 	u, screen := newTestUI(t)
 	fillLog(u, "alpha\nbeta ERROR one\ngamma\ndelta error two\nepsilon\n")
 	press(u, key(tcell.KeyTab), runeKey('/'))
 	typeText(u, "error")
 	press(u, key(tcell.KeyEnter))
-	if u.logView.match != 1 || !strings.Contains(u.message, "match 1 of 2") {
+	if u.logView.match != 3 || !strings.Contains(u.message, "match 2 of 2") {
 		t.Errorf("after the search: match %d, message %q", u.logView.match, u.message)
 	}
 	draw(u, screen)
@@ -48,12 +50,12 @@ func TestLogSearchHighlightsAndMoves(t *testing.T) {
 		t.Error("the match is not highlighted")
 	}
 	press(u, runeKey('n'))
-	if u.logView.match != 3 {
-		t.Errorf("n went to line %d, want 3", u.logView.match)
+	if u.logView.match != 1 {
+		t.Errorf("n from the last match went to line %d, want the first (1)", u.logView.match)
 	}
 	press(u, runeKey('N'))
-	if u.logView.match != 1 {
-		t.Errorf("N went to line %d, want 1", u.logView.match)
+	if u.logView.match != 3 {
+		t.Errorf("N went to line %d, want 3", u.logView.match)
 	}
 }
 

@@ -292,40 +292,23 @@ func (v *logView) find(dir int) (int, int) {
 	if len(hits) == 0 || v.search == "" {
 		return 0, 0
 	}
-	from := v.match
-	if from == noLine {
-		from = p.dropped + n // from the end: the newest match first
-		if !v.following && v.top != noLine {
-			from = v.top + max(v.height, 1)
-		}
-		if dir > 0 {
-			from = p.dropped - 1
-			if !v.following && v.top != noLine {
-				from = v.top - 1
-			}
-		}
-	}
 	k := -1
-	if dir > 0 {
-		for i, h := range hits {
-			if h > from {
-				k = i
-				break
-			}
+	switch {
+	case v.match == noLine && (v.following || v.top == noLine):
+		k = len(hits) - 1 // at the end: the newest match
+	case v.match == noLine:
+		// From the view: the first match on screen or after it (n), the
+		// last before its bottom (N).
+		from, to := v.top, v.top+max(v.height, 1)
+		if dir > 0 {
+			k = firstAfter(hits, from-1)
+		} else {
+			k = lastBefore(hits, to)
 		}
-		if k < 0 {
-			k = 0
-		}
-	} else {
-		for i := len(hits) - 1; i >= 0; i-- {
-			if hits[i] < from {
-				k = i
-				break
-			}
-		}
-		if k < 0 {
-			k = len(hits) - 1
-		}
+	case dir > 0:
+		k = firstAfter(hits, v.match)
+	default:
+		k = lastBefore(hits, v.match)
 	}
 	v.match = hits[k]
 	v.following = false
@@ -352,4 +335,25 @@ func (v *logView) MouseHandler() func(action tview.MouseAction, event *tcell.Eve
 		}
 		return false, nil
 	})
+}
+
+// firstAfter is the index of the first hit after line, wrapping to 0.
+func firstAfter(hits []int, line int) int {
+	for i, h := range hits {
+		if h > line {
+			return i
+		}
+	}
+	return 0
+}
+
+// lastBefore is the index of the last hit before line, wrapping to the
+// last.
+func lastBefore(hits []int, line int) int {
+	for i := len(hits) - 1; i >= 0; i-- {
+		if hits[i] < line {
+			return i
+		}
+	}
+	return len(hits) - 1
 }
