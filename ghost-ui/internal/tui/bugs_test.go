@@ -406,8 +406,13 @@ func TestBug11EmptyPaneSaysNoOutputYet(t *testing.T) {
 	u, screen := newTestUI(t)
 	u.log.reset(u.selectedID)
 	u.log.loaded = true
+	u.logView.ended = false // as for a running task
 	if out := draw(u, screen); !strings.Contains(out, "no output yet") {
-		t.Errorf("empty pane:\n%s", out)
+		t.Errorf("empty pane of a running task:\n%s", out)
+	}
+	u.renderLogTitle() // the selected task has ended
+	if out := draw(u, screen); !strings.Contains(out, "no output") || strings.Contains(out, "no output yet") {
+		t.Errorf("empty pane of a finished task:\n%s", out)
 	}
 }
 

@@ -30,8 +30,10 @@ type logView struct {
 	// the line last jumped to.
 	search string
 	match  int
-	// empty is what an empty pane says.
+	// empty is what an empty pane says; ended, that its task has ended
+	// (an empty log then has no output, not none yet).
 	empty string
+	ended bool
 	// height is the number of rows last drawn, for paging.
 	height int
 }
@@ -68,6 +70,9 @@ func (v *logView) Draw(screen tcell.Screen) {
 		msg := v.empty
 		if msg == "" && p.loaded {
 			msg = "no output yet"
+			if v.ended {
+				msg = "no output"
+			}
 		}
 		tview.Print(screen, "[::d]"+tview.Escape(msg)+"[::-]", x, y, w, tview.AlignLeft, tcell.ColorDefault)
 		return

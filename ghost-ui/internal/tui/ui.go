@@ -490,6 +490,9 @@ func (u *UI) renderLogTitle() {
 		return
 	}
 	u.logView.empty = ""
+	if t := u.selectedTask(); t != nil {
+		u.logView.ended = t.Status.Finished()
+	}
 	var modes []string
 	if u.logView.following {
 		modes = append(modes, "following")
