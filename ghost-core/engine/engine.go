@@ -69,6 +69,10 @@ type RunOptions struct {
 	// inherited (--env, --env-file), for the details to show apart.
 	EnvGiven []string
 	Log      logs.Policy
+	// TTY runs the task on a pseudo-terminal (Unix only) of Size, or
+	// DefaultTTYSize when Size is zero.
+	TTY  bool
+	Size TTYSize
 }
 
 // Run starts a task and returns it once it runs. A command that cannot
@@ -86,6 +90,15 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (task.Task, error) {
 // and opening, reading and closing the database would be a third of its
 // time.
 func Launch(dir datadir.Dir, o RunOptions) (string, error) {
+	if o.TTY && !TTYSupported {
+		return "", ErrNoTTY
+	}
+	if o.Size == (TTYSize{}) {
+		o.Size = DefaultTTYSize
+	}
+	if o.TTY {
+		o.Env = withTerm(o.Env)
+	}
 	id, err := uuid.NewV4()
 	if err != nil {
 		return "", fmt.Errorf("making task id: %w", err)
@@ -93,6 +106,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	_, err = monitor.Start(monitor.Spec{
 		ID: id.String(), DataDir: dir.Path, Name: o.Name, Project: o.Project,
 		Command: o.Command, Env: o.Env, EnvGiven: o.EnvGiven, Cwd: o.Cwd, Log: o.Log,
+		TTY: o.TTY, Cols: o.Size.Cols, Rows: o.Size.Rows,
 	})
 	if err != nil {
 		return "", err
@@ -359,5 +373,10 @@ func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, 
 		}
 		t.Env, t.EnvGiven = full.Env, full.EnvGiven
 	}
-	return e.Run(ctx, RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), EnvGiven: t.EnvGiven, Log: policy})
+	o := RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), EnvGiven: t.EnvGiven, Log: policy}
+	if t.TTY != "" {
+		o.TTY = true
+		o.Size, _ = ParseTTYSize(t.TTY)
+	}
+	return e.Run(ctx, o)
 }

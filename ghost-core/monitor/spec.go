@@ -29,6 +29,10 @@ type Spec struct {
 	EnvGiven []string
 	Cwd      string
 	Log      logs.Policy
+	// TTY runs the task on a pseudo-terminal of Cols x Rows instead of
+	// two pipes.
+	TTY        bool
+	Cols, Rows uint16
 }
 
 // report is what the monitor tells its launcher once the task runs or has
