@@ -3,6 +3,7 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -17,6 +18,10 @@ import (
 type logLine struct {
 	text  string
 	spans []span // ordered, not overlapping; text outside them is plain
+	// stderr marks a line the task wrote to its standard error; at is
+	// when its first byte was written (zero when not recorded).
+	stderr bool
+	at     time.Time
 }
 
 type span struct {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -222,11 +223,42 @@ func TestPositionSortAndFooter(t *testing.T) {
 	}
 }
 
-func TestTimestampsKeySaysWhy(t *testing.T) {
-	u, _ := newTestUI(t)
+// stderr is drawn in its own colour, and t shows when each line was
+// written, both from the log's own record of streams and times.
+func TestStderrColourAndTimestamps(t *testing.T) {
+	u, screen := newTestUI(t)
+	id := u.selectedID
+	if err := logs.Remove(u.eng.Dir.LogDir(), id); err != nil {
+		t.Fatal(err)
+	}
+	w, err := logs.Create(u.eng.Dir.LogDir(), id, logs.DefaultPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 25, 10, 3, 4, 567_000_000, time.UTC)
+	w.WriteStream(logs.Stdout, at, []byte("to stdout\n"))
+	w.WriteStream(logs.Stderr, at.Add(time.Second), []byte("to stderr\n"))
+	w.WriteStream(logs.Stderr, at.Add(2*time.Second), []byte("\r 10%\r 99%"))
+	w.Close()
+	u.log.reset("")
+	u.showLog()
+	if got := u.log.text(); got != "to stdout\nto stderr\n 99%" {
+		t.Fatalf("pane %q", got)
+	}
+	draw(u, screen)
+	x, y, _, _ := u.logView.GetInnerRect()
+	for row, want := range []tcell.Color{tcell.ColorDefault, stderrColour, stderrColour} {
+		_, _, style, _ := screen.GetContent(x+1, y+row)
+		if fg, _, _ := style.Decompose(); fg != want {
+			t.Errorf("row %d drawn in %v, want %v", row, fg, want)
+		}
+	}
 	press(u, runeKey('t'))
-	if !strings.Contains(u.message, "timestamps") {
-		t.Errorf("t said %q", u.message)
+	out := draw(u, screen)
+	for _, want := range []string{"10:03:04.567 to stdout", "10:03:05.567 to stderr", "10:03:06.567  99%"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q with t:\n%s", want, out)
+		}
 	}
 }
 

@@ -37,7 +37,7 @@ const helpText = `
   f               follow the log or pause it
   w               wrap long lines
   c               colours of the output on or off
-  t               timestamps (when ghost records them)
+  t               when each line was written, in front of it
   o               the whole log in $PAGER (less); back when it ends
   Ctrl-L          redraw the screen
   ?               this help
@@ -206,7 +206,7 @@ func (u *UI) commonKey(ev *tcell.EventKey) *tcell.EventKey {
 	case 'c':
 		u.logView.colours = !u.logView.colours
 	case 't':
-		u.setMessage("no timestamps: ghost does not record when each line was written")
+		u.logView.stamps = !u.logView.stamps
 	case 'o':
 		u.openPager()
 	case 'a':
@@ -279,7 +279,7 @@ var footerKeys = map[bool][][2]string{
 	false: {{"?", "keys"}, {"q", "quit"}, {"⏎", "info"}, {"/", "filter"}, {"n", "new"}, {"s", "stop"},
 		{"r", "restart"}, {"Tab", "log"}, {"a", "states"}, {"S", "sort"}, {"K", "kill"}, {"d", "rm"}, {"y", "copy id"}, {"o", "pager"}},
 	true: {{"?", "keys"}, {"q", "quit"}, {"Esc", "table"}, {"/", "search"}, {"n/N", "next"}, {"G", "follow"},
-		{"w", "wrap"}, {"h/l", "sideways"}, {"o", "pager"}, {"c", "colours"}, {"f", "pause"}},
+		{"w", "wrap"}, {"t", "times"}, {"h/l", "sideways"}, {"o", "pager"}, {"c", "colours"}, {"f", "pause"}},
 }
 
 // footerText is the footer for a width: the keys that fit, in order, with

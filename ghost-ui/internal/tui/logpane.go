@@ -41,13 +41,21 @@ type logPane struct {
 	lines   []logLine
 	dropped int // lines trimmed from the front since reset: line i is number dropped+i
 	limit   int // lines kept before trimming
-	partial string
-	st      sgr // the graphic state after the last complete line
+	// open holds each stream's unfinished line and graphic state: stdout
+	// and stderr are written apart, each line whole in the log's order.
+	open [2]openLine
 	// loaded is set once the first read of the log is in; older, when
 	// the files hold lines before the first one kept.
 	loaded, older bool
 	pending       bool // a redraw is scheduled for gen
 	cancel        context.CancelFunc
+}
+
+// openLine is a stream's line not finished yet.
+type openLine struct {
+	text string
+	st   sgr       // the graphic state after the stream's last whole line
+	at   time.Time // when its first byte was written
 }
 
 func newLogPane() *logPane { return &logPane{limit: keepLines} }
@@ -58,38 +66,61 @@ type paneWriter struct {
 	gen uint64
 }
 
-func (w paneWriter) Write(b []byte) (int, error) {
+// chunk takes a piece of output; one from the follower of an earlier
+// selection is dropped.
+func (w paneWriter) chunk(c logs.Chunk) error {
 	w.p.mu.Lock()
 	defer w.p.mu.Unlock()
 	if w.p.gen == w.gen {
-		w.p.add(b)
+		w.p.add(c.Data, c.Stream == logs.Stderr, c.Time)
 	}
+	return nil
+}
+
+// Write takes output of unknown stream and time, as stdout (tests).
+func (w paneWriter) Write(b []byte) (int, error) {
+	w.chunk(logs.Chunk{Data: b, Stream: logs.Stdout})
 	return len(b), nil
 }
 
-// add turns raw output into display lines; the caller holds mu. Each byte
-// is parsed once as part of a finished line; an unfinished one is kept
-// only from its last carriage return on, so a progress spinner that never
-// prints a newline costs no more with every update.
-func (p *logPane) add(b []byte) {
-	data := p.partial + string(b)
+// add turns raw output of one stream into display lines; the caller holds
+// mu. Each byte is parsed once as part of a finished line; an unfinished
+// one is kept only from its last carriage return on, so a progress
+// spinner that never prints a newline costs no more with every update.
+func (p *logPane) add(b []byte, stderr bool, at time.Time) {
+	o := &p.open[slot(stderr)]
+	if o.text == "" {
+		o.at = at
+	}
+	data := o.text + string(b)
 	for {
 		i := strings.IndexByte(data, '\n')
 		if i < 0 {
 			break
 		}
-		p.push(parseLine(data[:i], &p.st))
-		data = data[i+1:]
+		l := parseLine(data[:i], &o.st)
+		l.stderr, l.at = stderr, o.at
+		p.push(l)
+		data, o.at = data[i+1:], at
 	}
 	if j := strings.LastIndexByte(strings.TrimSuffix(data, "\r"), '\r'); j >= 0 {
-		scanSGR(data[:j], &p.st)
+		scanSGR(data[:j], &o.st)
 		data = data[j+1:]
 	}
 	if len(data) > maxPartial {
-		p.push(parseLine(data, &p.st))
+		l := parseLine(data, &o.st)
+		l.stderr, l.at = stderr, o.at
+		p.push(l)
 		data = ""
 	}
-	p.partial = data
+	o.text = data
+}
+
+func slot(stderr bool) int {
+	if stderr {
+		return 1
+	}
+	return 0
 }
 
 func (p *logPane) push(l logLine) {
@@ -101,13 +132,25 @@ func (p *logPane) push(l logLine) {
 	}
 }
 
-// count is the number of lines shown, the unfinished one included; the
+// unfinished lists the streams with an unfinished line, the one begun
+// first first; the caller holds mu.
+func (p *logPane) unfinished() []int {
+	var out []int
+	for i := range p.open {
+		if p.open[i].text != "" {
+			out = append(out, i)
+		}
+	}
+	if len(out) == 2 && p.open[1].at.Before(p.open[0].at) {
+		out[0], out[1] = 1, 0
+	}
+	return out
+}
+
+// count is the number of lines shown, unfinished ones included; the
 // caller holds mu.
 func (p *logPane) count() int {
-	if p.partial != "" {
-		return len(p.lines) + 1
-	}
-	return len(p.lines)
+	return len(p.lines) + len(p.unfinished())
 }
 
 // line is shown line i; the caller holds mu.
@@ -115,8 +158,12 @@ func (p *logPane) line(i int) logLine {
 	if i < len(p.lines) {
 		return p.lines[i]
 	}
-	st := p.st
-	return parseLine(p.partial, &st)
+	k := p.unfinished()[i-len(p.lines)]
+	o := p.open[k]
+	st := o.st
+	l := parseLine(o.text, &st)
+	l.stderr, l.at = k == 1, o.at
+	return l
 }
 
 // text is the whole pane as plain text, for tests.
@@ -152,7 +199,7 @@ func (p *logPane) reset(id string) paneWriter {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.gen++
-	p.id, p.lines, p.dropped, p.limit, p.partial, p.st = id, nil, 0, keepLines, "", sgr{}
+	p.id, p.lines, p.dropped, p.limit, p.open = id, nil, 0, keepLines, [2]openLine{}
 	p.loaded, p.older, p.pending = false, false, false
 	return paneWriter{p, p.gen}
 }
@@ -172,7 +219,10 @@ func (u *UI) showLog() {
 	}
 	dir := u.eng.Dir.LogDir()
 	if !u.live {
-		logs.Copy(w, dir, id, startLines)
+		if f, err := logs.NewFollower(dir, id, startLines); err == nil {
+			f.DrainChunks(w.chunk)
+			f.Close()
+		}
 		u.log.mu.Lock()
 		u.log.loaded, u.log.older = true, len(u.log.lines) >= startLines
 		u.log.mu.Unlock()
@@ -200,7 +250,7 @@ func (u *UI) followLog(ctx context.Context, dir, id string, sink paneWriter) {
 	}()
 	first := true
 	for {
-		n, _ := f.Drain(sink)
+		n, _ := f.DrainChunks(sink.chunk)
 		if first {
 			first = false
 			u.log.mu.Lock()
@@ -279,15 +329,15 @@ func (u *UI) loadOlder(then func()) {
 	want := min(have+olderStep, maxKept)
 	dir := u.eng.Dir.LogDir()
 	go func() {
-		var buf bytes.Buffer
-		logs.Copy(&buf, dir, id, want+1) // +1: the unfinished line, if any
-		raw := strings.Split(buf.String(), "\n")
-		raw = raw[:len(raw)-1] // the unfinished line, or "" after the last newline
-		var st sgr
-		fresh := make([]logLine, len(raw))
-		for i, r := range raw {
-			fresh[i] = parseLine(r, &st)
+		// Read into a pane of its own: its whole lines are those wanted.
+		older := newLogPane()
+		older.limit = maxKept
+		w := older.reset(id)
+		if f, err := logs.NewFollower(dir, id, want+1); err == nil { // +1: an unfinished line
+			f.DrainChunks(w.chunk)
+			f.Close()
 		}
+		fresh := older.lines
 		u.app.QueueUpdateDraw(func() {
 			p.mu.Lock()
 			if p.gen == gen {
@@ -297,7 +347,7 @@ func (u *UI) loadOlder(then func()) {
 					p.dropped -= k
 					p.limit = max(p.limit, len(p.lines))
 				}
-				p.older = k > 0 && len(raw) >= want
+				p.older = k > 0 && len(fresh) >= want
 			}
 			p.mu.Unlock()
 			if then != nil {

@@ -26,6 +26,8 @@ type logView struct {
 	left    int // columns scrolled sideways, when not wrapping
 	wrap    bool
 	colours bool
+	// stamps shows when each line was written, in front of it.
+	stamps bool
 	// search is the text searched for, lower-case; match is the number of
 	// the line last jumped to.
 	search string
@@ -90,14 +92,41 @@ func (v *logView) Draw(screen tcell.Screen) {
 		v.top = p.dropped + first
 	}
 	for row := 0; row < h && first+row < n; row++ {
-		v.drawLine(screen, p.line(first+row), x, y+row, w, v.left, first+row+p.dropped == v.match)
+		l := p.line(first + row)
+		lx, lw := v.stamp(screen, l, x, y+row, w)
+		v.drawLine(screen, l, lx, y+row, lw, v.left, first+row+p.dropped == v.match)
 	}
 }
+
+// stampWidth is the room a timestamp takes: "15:04:05.000 ".
+const stampWidth = 13
+
+// stamp draws the line's time in front of it when asked for, and returns
+// where the line itself goes.
+func (v *logView) stamp(screen tcell.Screen, l logLine, x, y, w int) (int, int) {
+	if !v.stamps || w <= stampWidth {
+		return x, w
+	}
+	text := "            "
+	if !l.at.IsZero() {
+		text = l.at.Local().Format("15:04:05.000")
+	}
+	putText(screen, x, y, stampWidth, text, tcell.StyleDefault.Dim(true))
+	return x + stampWidth, w - stampWidth
+}
+
+// stderrColour is the colour of what a task writes to its standard
+// error, where the task itself set none.
+var stderrColour = tcell.PaletteColor(1)
 
 // drawWrapped draws whole lines folded at the width: from the line at top
 // down, or from the last line up when following.
 func (v *logView) drawWrapped(screen tcell.Screen, x, y, w, h, n int) {
 	p := v.pane
+	x0, w0 := x, w
+	if v.stamps && w > stampWidth {
+		x, w = x+stampWidth, w-stampWidth
+	}
 	first := 0
 	if v.following || v.top == noLine {
 		rows := 0
@@ -119,11 +148,12 @@ func (v *logView) drawWrapped(screen tcell.Screen, x, y, w, h, n int) {
 	row := 0
 	for i := first; i < n && row < h; i++ {
 		l := p.line(i)
+		v.stamp(screen, l, x0, y+row, w0)
 		for start, end := range wrapRanges(l.text, w) {
 			if row >= h {
 				break
 			}
-			part := logLine{text: l.text[start:end]}
+			part := logLine{text: l.text[start:end], stderr: l.stderr}
 			for _, s := range l.spans {
 				if s.end > start && s.start < end {
 					part.spans = append(part.spans, span{max(s.start, start) - start, min(s.end, end) - start, s.style})
@@ -171,12 +201,19 @@ func (v *logView) drawLine(screen tcell.Screen, l logLine, x, y, w, left int, cu
 			continue
 		}
 		style := tcell.StyleDefault
+		if l.stderr {
+			style = style.Foreground(stderrColour)
+		}
 		if v.colours {
 			for sp < len(l.spans) && l.spans[sp].end <= off {
 				sp++
 			}
 			if sp < len(l.spans) && l.spans[sp].start <= off {
-				style = l.spans[sp].style
+				if fg, _, _ := l.spans[sp].style.Decompose(); fg == tcell.ColorDefault && l.stderr {
+					style = l.spans[sp].style.Foreground(stderrColour)
+				} else {
+					style = l.spans[sp].style
+				}
 			}
 		}
 		for mk < len(marks) && marks[mk][1] <= off {

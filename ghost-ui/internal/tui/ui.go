@@ -505,6 +505,9 @@ func (u *UI) renderLogTitle() {
 	if !u.logView.colours {
 		modes = append(modes, "no colours")
 	}
+	if u.logView.stamps {
+		modes = append(modes, "times")
+	}
 	if u.logView.search != "" {
 		modes = append(modes, "/"+tview.Escape(safe(u.logView.search)))
 	}
