@@ -1,6 +1,7 @@
 package task
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,6 +85,10 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 	if t.TTY != "" {
 		f = append(f, Field{"terminal", t.TTY})
 	}
+	if t.OriginName() != OriginCLI {
+		// Only an agent's task says so: a person's own tasks are the rule.
+		f = append(f, Field{"origin", t.OriginName()})
+	}
 	if t.Usage != nil && t.Status == Running {
 		f = append(f, Field{"cpu", t.CPUText() + " % of a core"}, Field{"memory", t.MemText() + " resident"})
 	}
@@ -96,6 +101,17 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 			ps += p.String()
 		}
 		f = append(f, Field{"ports", ps})
+	}
+	if len(t.Leftovers) > 0 {
+		pids := make([]string, len(t.Leftovers))
+		for i, p := range t.Leftovers {
+			pids[i] = strconv.Itoa(p)
+		}
+		what := "1 process of its group still runs"
+		if len(pids) > 1 {
+			what = fmt.Sprintf("%d processes of its group still run", len(pids))
+		}
+		f = append(f, Field{"leftover", what + " (" + strings.Join(pids, " ") + "); stop or kill reaches them"})
 	}
 	if t.LogError != "" {
 		f = append(f, Field{"warning", t.LogError})

@@ -24,6 +24,8 @@ type JSONTask struct {
 	StartedAt  *string  `json:"started_at"`
 	FinishedAt *string  `json:"finished_at"`
 	LogPath    string   `json:"log_path"`
+	// Origin is "cli", or "mcp:<client>" for a task an agent started.
+	Origin string `json:"origin"`
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
@@ -40,7 +42,7 @@ func (t Task) MarshalJSON() ([]byte, error) {
 	// Commands are full of shell's < > &: keep them readable.
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(t.JSON())
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+	return EscapeInvisible(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), err
 }
 
 // JSON is the task object of the CLI contract: snake_case keys, RFC 3339
@@ -67,6 +69,7 @@ func (t Task) JSON() JSONTask {
 		StartedAt:  timestamp(t.StartedAt),
 		FinishedAt: timestamp(t.FinishedAt),
 		LogPath:    t.LogPath,
+		Origin:     t.OriginName(),
 		Ports:      portsField(t.Ports),
 	}
 	if t.Usage != nil {

@@ -42,6 +42,7 @@ func status(c *cli.Context) error {
 	if t = ts[0]; t.Ports == nil {
 		t.Ports = []ports.Port{} // the system could not say: none seen
 	}
+	t.Leftovers = e.Leftovers(t)
 	if c.Bool("json") {
 		return writeJSON(c, t.JSON())
 	}
