@@ -155,6 +155,7 @@ func (f *Follower) successors(cur *segment) ([]*segment, error) {
 			// numbered after it (or too new to have an index yet).
 			newer := segs[:0]
 			for _, s := range segs {
+				s.findIndex(f.dir, f.id)
 				if (s.idx == nil && !s.noIndex) || (s.idx != nil && s.idx.seq > cur.idx.seq) {
 					newer = append(newer, s)
 				} else {

@@ -85,9 +85,10 @@ func openEntries(dir, id string, entries []entry) ([]*segment, bool, error) {
 			closeAll(segs)
 			return nil, false, err
 		}
-		s := &segment{f: f, ino: e.ino, k: logNumber(dir, id, e.path)}
-		s.findIndex(dir, id)
-		segs = append(segs, s)
+		// The index is looked for when needed (the first read of the
+		// file): opening stays quick, and a view that reads only bytes
+		// never pays for it.
+		segs = append(segs, &segment{f: f, ino: e.ino, k: logNumber(dir, id, e.path)})
 	}
 	return segs, true, nil
 }
@@ -136,6 +137,7 @@ func openKept(dir, id string) ([]*segment, error) {
 		segs, ok, err := openEntries(dir, id, snap)
 		if err != nil || ok {
 			if len(segs) > 0 {
+				segs[0].findIndex(dir, id)
 				segs[0].startsOutput()
 			}
 			return segs, err

@@ -93,13 +93,25 @@ type viewSegment struct {
 // nothing yet (or whose log is gone) gives an empty view.
 func OpenView(dir, id string) (*View, error) {
 	for attempt := 0; ; attempt++ {
+		// The record is read before and after the files are opened: every
+		// rotation writes a new one (its base only grows), so the same
+		// record both times means the files opened are the ones it
+		// describes, not a later generation that reuses an inode number.
+		ino, base, hasBase := readBaseRecord(dir, id)
 		segs, err := openKept(dir, id)
 		if err != nil {
 			return nil, err
 		}
+		if ino2, base2, has2 := readBaseRecord(dir, id); (ino2 != ino || base2 != base || has2 != hasBase) && attempt < 100 {
+			closeAll(segs)
+			continue
+		}
+		for _, sg := range segs {
+			sg.idx.close() // a view reads bytes only
+			sg.idx = nil
+		}
 		v := &View{segs: make([]viewSegment, len(segs))}
 		anchor := -1
-		ino, base, hasBase := readBaseRecord(dir, id)
 		for i, s := range segs {
 			fi, err := s.f.Stat()
 			if err != nil {
