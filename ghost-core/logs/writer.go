@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"syscall"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 // Policy bounds the disk one task's log may use: at most MaxFiles files of
@@ -69,7 +70,7 @@ func (w *Writer) Policy() Policy { return w.policy }
 
 func (w *Writer) open() error {
 	// Not O_APPEND: the monitor is the only writer.
-	f, err := os.OpenFile(Path(w.dir, w.id), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(Path(w.dir, w.id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("creating log: %w", err)
 	}

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -39,7 +39,7 @@ func writeRecord(exitDir, id string, end task.End) error {
 		return err
 	}
 	tmp := RecordPath(exitDir, id) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing exit record: %w", err)
 	}
@@ -63,7 +63,7 @@ func writeRecord(exitDir, id string, end task.End) error {
 // ReadRecord returns the end recorded by the monitor of task id, and
 // whether there is such a record.
 func ReadRecord(exitDir, id string) (task.End, bool, error) {
-	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return task.End{}, false, nil
 	}
