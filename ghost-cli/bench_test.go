@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -18,17 +20,6 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 )
-
-// ticker is a task for benchmarks: it prints N lines, each holding the
-// time it was written, one every interval. Run as "ghost-ticker N INTERVAL".
-func ticker() {
-	n, _ := strconv.Atoi(os.Args[1])
-	every, _ := time.ParseDuration(os.Args[2])
-	for range n {
-		time.Sleep(every)
-		fmt.Fprintf(os.Stdout, "%d\n", time.Now().UnixNano())
-	}
-}
 
 func median(ds []time.Duration) time.Duration {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -191,19 +190,6 @@ func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func processLives(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		if _, serr := os.Stat("/proc/self/stat"); serr == nil {
-			return false // Linux: no /proc entry, no process
-		}
-		return syscall.Kill(pid, 0) == nil // no /proc (macOS): ask the kernel
-	}
-	// A zombie has ended; only its parent has yet to collect it.
-	s := string(b)
-	return !strings.Contains(s[strings.LastIndexByte(s, ')'):], ") Z ")
 }
 
 // mode PATH PERM checks a file's permission bits, such as 0600.

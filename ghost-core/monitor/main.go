@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -58,10 +59,11 @@ func Main() int {
 // begin reads the spec, starts the task and tells the launcher how that
 // went. It returns nil when the task did not start.
 func begin() *running {
-	syscall.CloseOnExec(3)
-	syscall.CloseOnExec(4)
-	specFile := os.NewFile(3, "spec")
-	statusFile := os.NewFile(4, "status")
+	specFile, statusFile, err := inheritedPipes()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ghost-monitor:", err)
+		return nil
+	}
 	spec, err := decodeSpec(specFile)
 	specFile.Close()
 	if err != nil {
@@ -156,7 +158,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if err == nil {
 		err = db.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
 		if err != nil {
-			syscall.Kill(-m.pid, syscall.SIGKILL)
+			killGroup(m.pid)
 			m.out.Close()
 		}
 	}
@@ -185,24 +187,16 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	}
 	defer outW.Close()
 	growPipe(outR)
-	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
-	// for one, on the path `ghost run` waits on. waitExit and reap need only
-	// the pid.
-	pid, err := syscall.ForkExec(path, spec.Command, &syscall.ProcAttr{
-		Dir:   spec.Cwd,
-		Env:   spec.Env,
-		Files: []uintptr{devnull.Fd(), outW.Fd(), outW.Fd()},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
-	})
+	pid, err := spawnProcess(path, spec, devnull, outW)
 	if err != nil {
 		outR.Close()
-		return nil, classifyExecError(spec.Command[0], err)
+		return nil, err
 	}
 	id, err := proc.Lookup(pid)
 	if err != nil {
 		// It exited already and was not reaped, so it must still be there;
 		// anything else is a system we do not understand.
-		syscall.Kill(pid, syscall.SIGKILL)
+		killGroup(pid)
 		reap(pid)
 		outR.Close()
 		return nil, fmt.Errorf("identifying started process: %w", err)
@@ -212,9 +206,9 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 
 func classifyExecError(name string, err error) error {
 	switch {
-	case errors.Is(err, syscall.ENOENT):
+	case errors.Is(err, fs.ErrNotExist):
 		return wrapf(ErrCommandNotFound, "%s", name)
-	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EISDIR):
+	case isNotExecutable(err):
 		return wrapf(ErrNotExecutable, "%s", name)
 	}
 	return fmt.Errorf("starting %s: %w", name, err)

@@ -87,7 +87,7 @@ func ParseRecord(b []byte) (task.End, error) {
 		return task.End{}, fmt.Errorf("%w: %v", ErrBadRecord, err)
 	}
 	switch {
-	case r.Status == task.Exited && r.ExitCode != nil && *r.ExitCode >= 0 && *r.ExitCode <= 255:
+	case r.Status == task.Exited && r.ExitCode != nil && *r.ExitCode >= 0 && *r.ExitCode <= maxExitCode:
 	case r.Status == task.Killed && r.Signal != "":
 	case r.Status == task.Unknown:
 	default:

@@ -26,8 +26,8 @@ var bootID = sync.OnceValues(func() (string, error) {
 	// Elsewhere (wine, older systems): the boot time, in seconds.
 	var info struct {
 		BootTime, CurrentTime, TimeZoneBias int64
-		TimeZoneID, Reserved              uint32
-		BootTimeBias, SleepTimeBias       uint64
+		TimeZoneID, Reserved                uint32
+		BootTimeBias, SleepTimeBias         uint64
 	}
 	const systemTimeOfDayInformation = 3
 	if err := windows.NtQuerySystemInformation(systemTimeOfDayInformation, unsafe.Pointer(&info), uint32(unsafe.Sizeof(info)), nil); err != nil {
