@@ -118,7 +118,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if err := checkCwd(spec.Cwd); err != nil {
 		return nil, nil, err
 	}
-	path, err := resolve(spec.Command[0], spec.Cwd, task.EnvMap(spec.Env)["PATH"])
+	path, err := resolve(spec.Command[0], spec.Cwd, task.GetEnv(task.EnvMap(spec.Env), "PATH"))
 	if err != nil {
 		return nil, nil, err
 	}

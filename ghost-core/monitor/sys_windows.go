@@ -164,13 +164,16 @@ var (
 
 // consoleEvent sends a console control event to every process on the
 // console of process pid, which the monitor (having no console of its
-// own) joins for this. Group 0 is everything on that console: the task's
-// processes, and the monitor, which ignores it.
+// own) joins for this, and leaves at once: a process still on a console
+// when it closes (the task's job terminated, its console host with it)
+// gets CTRL_CLOSE_EVENT and is ended by Windows, handler or not. Group 0
+// is everything on that console: the task's processes, and the monitor,
+// which ignores it.
 func consoleEvent(pid int, event uint32) error {
-	procFreeConsole.Call()
 	if r, _, err := procAttachConsole.Call(uintptr(pid)); r == 0 {
 		return fmt.Errorf("joining the task's console: %w", err)
 	}
+	defer procFreeConsole.Call()
 	if r, _, err := procGenerateConsoleCtrlEvent.Call(uintptr(event), 0); r == 0 {
 		return fmt.Errorf("sending the console event: %w", err)
 	}

@@ -169,7 +169,7 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 			return engine.RunOptions{}, err
 		}
 		for _, kv := range pairs {
-			env[kv[0]] = kv[1]
+			task.SetEnv(env, kv[0], kv[1])
 		}
 	}
 	for _, kv := range c.StringSlice("env") {
@@ -177,7 +177,7 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 		if err != nil {
 			return engine.RunOptions{}, usageError("run", "invalid --env %w", err)
 		}
-		env[k] = v
+		task.SetEnv(env, k, v)
 	}
 	policy, err := logPolicy(c)
 	if err != nil {
