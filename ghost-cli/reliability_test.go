@@ -33,16 +33,6 @@ func long(t *testing.T) {
 	}
 }
 
-// needMount makes a tmpfs at dir with the given options, or skips: only
-// root may mount, as CI here does.
-func needMount(t *testing.T, dir, opts string) {
-	t.Helper()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, opts); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v): needs root", err)
-	}
-	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
-}
-
 // 200 launches at once, mixed with list, status and stop from other
 // processes: every task recorded with its exit code, no error printed.
 func TestLoad200RunsWithReadersAndStoppers(t *testing.T) {

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# End-to-end smoke of the real ghost.exe under wine: run, list, status,
-# log -f, stop, wait, exit codes, PATHEXT and 127/126. Called by test.sh
-# as: smoke.sh WINE GHOST_EXE. Every wait polls with a deadline.
+# End-to-end smoke of the real ghost.exe: run, list, status, log -f, stop,
+# wait, exit codes, PATHEXT and 127/126. Called by test.sh as
+# `smoke.sh WINE GHOST_EXE`, and on Windows (Git Bash, CI) with an empty
+# WINE. Every wait polls with a deadline.
 set -euo pipefail
 WINE=$1
-GHOST_EXE=$2
+GHOST_EXE=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 # The data directory as Windows sees it (wine maps / to Z:).
-export GHOST_DATA_DIR="Z:${work//\//\\}\\data"
-
-ghost() { "$WINE" "$GHOST_EXE" "$@"; }
+if [ -n "$WINE" ]; then
+	export GHOST_DATA_DIR="Z:${work//\//\\}\\data"
+	ghost() { "$WINE" "$GHOST_EXE" "$@"; }
+else
+	export GHOST_DATA_DIR="$(cygpath -w "$work")\\data"
+	ghost() { "$GHOST_EXE" "$@"; }
+fi
 fail() { echo "smoke: $*" >&2; exit 1; }
 # until CMD...: polls CMD for up to 60 s.
 until_ok() {
@@ -31,7 +36,8 @@ echo text >notes.txt
 
 ghost run -n loop '.\loop' >id
 [ -s id ] || fail "run printed no id"
-until_ok bash -c "'$WINE' '$GHOST_EXE' log loop | grep -q tick"
+logged() { ghost log "$1" | grep -q "$2"; }
+until_ok logged loop tick
 
 ghost list >list
 has list loop

@@ -1,0 +1,7 @@
+//go:build !linux && !darwin && !windows
+
+package ports
+
+// Listening is not implemented here; callers fall back to connecting to
+// the port.
+func Listening(pgid int) ([]Port, error) { return nil, ErrUnsupported }
