@@ -43,7 +43,7 @@ if [ "$measure" = 1 ]; then
   make -s build
   export GHOST_BIN=$PWD/bin/ghost GHOST_UI_BIN=$PWD/bin/ghost-ui
   {
-    echo "# measured $(date -u '+%Y-%m-%d %H:%M UTC') with ghost $(bin/ghost --version | awk '{print $3, $4}')"
+    echo "# measured $(date -u '+%Y-%m-%d %H:%M UTC') with ghost $(bin/ghost --version | cut -d' ' -f3-)"
     echo "# machine: $(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
     echo "# tool: $(go version)"
     command -v nq >/dev/null && echo "# tool: nq $(dpkg-query -W -f='${Version}' nq 2>/dev/null || echo '(version unknown)')"

@@ -79,8 +79,8 @@ out=$root/bin/windows
 mkdir -p "$out"
 
 echo "== building ghost.exe and ghost-ui.exe"
-(cd ghost-cli && go build -trimpath -tags urfave_cli_no_docs -o "$out/ghost.exe" .)
-(cd ghost-ui && go build -trimpath -o "$out/ghost-ui.exe" .)
+(cd ghost-cli && go build -trimpath -tags urfave_cli_no_docs -o "$out/ghost.exe" ./cmd/ghost)
+(cd ghost-ui && go build -trimpath -o "$out/ghost-ui.exe" ./cmd/ghost-ui)
 
 failed=0
 passed=0

@@ -57,7 +57,9 @@ func (e *Engine) Close() error { return e.Store.Close() }
 
 // RunOptions describes a command to start.
 type RunOptions struct {
-	Name    string
+	Name string
+	// Project is the app the task belongs to (`ghost up`), or empty.
+	Project string
 	Command []string
 	// Cwd is the absolute working directory.
 	Cwd string
@@ -86,7 +88,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 		return "", fmt.Errorf("making task id: %w", err)
 	}
 	_, err = monitor.Start(monitor.Spec{
-		ID: id.String(), DataDir: dir.Path, Name: o.Name,
+		ID: id.String(), DataDir: dir.Path, Name: o.Name, Project: o.Project,
 		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
 	})
 	if err != nil {
@@ -111,7 +113,7 @@ func (e *Engine) List(ctx context.Context, f store.Filter) ([]task.Task, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !changed && len(f.Statuses) == 1 && f.Statuses[0] == task.Running && f.Limit == 0 {
+	if !changed && len(f.Statuses) == 1 && f.Statuses[0] == task.Running && f.Limit == 0 && f.Project == "" {
 		return running, nil
 	}
 	return e.Store.List(ctx, f)
@@ -284,9 +286,15 @@ func (e *Engine) Ended(ctx context.Context, id string) func() bool {
 // WatchTask wakes on every change to task id's files: output written, its
 // log rotated, its monitor's exit record appearing. The caller closes it.
 func (e *Engine) WatchTask(id string) *watch.Watcher {
-	return watch.Matching(250*time.Millisecond, func(path string) bool {
+	return e.watchMatching(func(path string) bool {
 		return strings.HasPrefix(filepath.Base(path), id+".")
-	}, e.Dir.LogDir(), e.Dir.ExitDir())
+	})
+}
+
+// watchMatching wakes on every change to the log or exit record files
+// that filter accepts.
+func (e *Engine) watchMatching(filter func(path string) bool) *watch.Watcher {
+	return watch.Matching(250*time.Millisecond, filter, e.Dir.LogDir(), e.Dir.ExitDir())
 }
 
 // watch wakes when a monitor leaves an exit record: a task ended.

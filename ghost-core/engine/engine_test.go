@@ -6,9 +6,11 @@ import (
 	"os"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/proc"
 	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -19,6 +21,27 @@ func TestMain(m *testing.M) {
 		os.Exit(monitor.Main())
 	}
 	os.Exit(m.Run())
+}
+
+// stopAndSettle stops task t and waits until its monitor is gone: the
+// monitor may still write (its exit record, the database) after the end
+// is readable, and the temporary directory must outlive those writes.
+func stopAndSettle(t *testing.T, e *Engine, tk task.Task) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.Stop(ctx, tk, 0); err != nil && !errors.Is(err, task.ErrNotRunning) {
+		t.Errorf("stop: %v", err)
+	}
+	full, err := e.Store.Get(ctx, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mon := proc.Identity{PID: full.MonitorPID, Start: full.MonitorStart, BootID: full.BootID}
+	for deadline := time.Now().Add(30 * time.Second); mon.Alive(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("monitor %d of %s still runs", mon.PID, tk.ShortID())
+		}
+	}
 }
 
 // A task taken from a listing has no process identity; reconciling it, or
@@ -37,7 +60,7 @@ func TestListedRunningTaskIsJudgedByItsFullRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Stop(ctx, started, 0)
+	defer stopAndSettle(t, e, started)
 	listed, err := e.List(ctx, store.Filter{})
 	if err != nil || len(listed) != 1 {
 		t.Fatalf("list: %v, %v", listed, err)

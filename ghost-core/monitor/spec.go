@@ -21,6 +21,8 @@ type Spec struct {
 	ID      string
 	DataDir string
 	Name    string
+	// Project is the app the task belongs to (`ghost up`), or empty.
+	Project string
 	Command []string
 	Env     []string
 	Cwd     string

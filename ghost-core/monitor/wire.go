@@ -43,6 +43,7 @@ func encodeSpec(w io.Writer, s Spec) error {
 	str(s.Cwd)
 	b = binary.AppendVarint(b, s.Log.MaxSize)
 	b = binary.AppendVarint(b, int64(s.Log.MaxFiles))
+	str(s.Project)
 	_, err := w.Write(b)
 	return err
 }
@@ -118,6 +119,7 @@ func decodeSpec(r io.Reader) (Spec, error) {
 	s := Spec{ID: d.str(), DataDir: d.str(), Name: d.str(), Command: d.list(), Env: d.list(), Cwd: d.str()}
 	s.Log.MaxSize = d.signed()
 	s.Log.MaxFiles = int(d.signed())
+	s.Project = d.str()
 	if d.err != nil {
 		if errors.Is(d.err, io.EOF) {
 			d.err = io.ErrUnexpectedEOF

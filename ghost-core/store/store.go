@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
@@ -91,6 +93,13 @@ func (s *Store) Close() error {
 
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
+
+// driverName is SQLite with ghost's connect hook; registered once, here.
+const driverName = "sqlite3-ghost"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: setUp})
+}
 
 // mmapSize is how much of the database file SQLite reads through a memory
 // map instead of read calls into pages of its own cache: a listing walks

@@ -58,7 +58,11 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 		}
 		return strconv.Itoa(p)
 	}
-	f := []Field{{"id", t.ID}, {"name", dash(t.Name)}, {"status", string(t.Status)}}
+	f := []Field{{"id", t.ID}, {"name", dash(t.Name)}}
+	if t.Project != "" {
+		f = append(f, Field{"project", t.Project})
+	}
+	f = append(f, Field{"status", string(t.Status)})
 	switch t.Status {
 	case Exited:
 		f = append(f, Field{"exit code", t.ExitText()})

@@ -12,6 +12,7 @@ import (
 type JSONTask struct {
 	ID         string   `json:"id"`
 	Name       *string  `json:"name"`
+	Project    *string  `json:"project"`
 	PID        int      `json:"pid"`
 	PGID       int      `json:"pgid"`
 	Command    []string `json:"command"`
@@ -50,6 +51,7 @@ func (t Task) JSON() JSONTask {
 	return JSONTask{
 		ID:         t.ID,
 		Name:       optional(t.Name),
+		Project:    optional(t.Project),
 		PID:        t.PID,
 		PGID:       t.PGID,
 		Command:    cmd,

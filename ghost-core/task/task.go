@@ -62,8 +62,11 @@ func (e *AmbiguousError) Error() string {
 
 // Task is one command run in the background, as recorded.
 type Task struct {
-	ID         string
-	Name       string
+	ID   string
+	Name string
+	// Project is the app the task was started for by `ghost up`, empty for
+	// a task started alone; its name is then PROJECT/SERVICE.
+	Project    string
 	PID        int
 	PGID       int
 	Command    []string

@@ -23,6 +23,7 @@ func listCommand() *cli.Command {
 		Usage:   "list tasks, newest first",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "status", Aliases: []string{"s"}, Usage: "only tasks in `STATE`: running, exited, killed, unknown, finished (comma-separated)"},
+			&cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: "only the tasks of `PROJECT` (started by ghost up)"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array of task objects"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print task ids only, one a line"},
 		},
@@ -45,7 +46,7 @@ func list(c *cli.Context) error {
 	defer e.Close()
 	// Tasks are printed (or laid out) as they are read, never all held:
 	// the history can be 100,000 tasks long.
-	f := store.Filter{Statuses: statuses}
+	f := store.Filter{Statuses: statuses, Project: c.String("project")}
 	ctx := context.Background()
 	switch {
 	case c.Bool("json"):

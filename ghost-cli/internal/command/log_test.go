@@ -1,8 +1,56 @@
 package command
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/ghostproject/ghost/ghost-core/task"
+)
 
 func TestLogUsage(t *testing.T) {
 	usageCase(t, "ghost: log: invalid --tail -1", "log", "abc", "-n", "-1")
-	usageCase(t, "ghost: log: too many arguments: b", "log", "a", "b")
+	usageCase(t, "ghost: log: give TASK arguments or --project, not both", "log", "-p", "shop", "a")
+	usageCase(t, "ghost: log: missing TASK", "log")
+}
+
+func TestPrefixerLabelsAndColours(t *testing.T) {
+	tasks := []task.Task{{ID: "0123456789", Name: "shop/web"}, {ID: "abcdef0123"}, {ID: "x", Name: "a\x1b[2Jb"}}
+	lines := func(terminal, colour bool) string {
+		var b strings.Builder
+		p := newPrefixer(&b, tasks, false, terminal, colour)
+		for i := range tasks {
+			p.line(i, []byte("out\tput \x1b]0;x\x07\r"))
+		}
+		p.w.Flush()
+		return b.String()
+	}
+	// Not a terminal: names padded to a common width, lines byte for byte.
+	want := "shop/web  | out\tput \x1b]0;x\x07\r\n" +
+		"abcdef01  | out\tput \x1b]0;x\x07\r\n" +
+		"a\\x1b[2Jb | out\tput \x1b]0;x\x07\r\n"
+	if got := lines(false, false); got != want {
+		t.Errorf("plain:\n%q\nwant\n%q", got, want)
+	}
+	// A terminal with NO_COLOR: lines made printable, tabs kept, a CR
+	// before the newline dropped.
+	got := lines(true, false)
+	if !strings.HasPrefix(got, "shop/web  | out\tput \\x1b]0;x\\x07\n") || strings.Contains(got, "\x1b") {
+		t.Errorf("terminal without colour:\n%q", got)
+	}
+	// In colour, each label has its own colour, the same from run to run.
+	got = lines(true, true)
+	seen := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		code, _, ok := strings.Cut(strings.TrimPrefix(l, "\x1b["), "m")
+		if !strings.HasPrefix(l, "\x1b[") || !ok || seen[code] {
+			t.Errorf("line %q: no colour of its own", l)
+		}
+		seen[code] = true
+		if !strings.Contains(l, " |\x1b[0m out\t") {
+			t.Errorf("line %q: the colour does not end after the label", l)
+		}
+	}
+	if again := lines(true, true); again != got {
+		t.Errorf("colours changed from one run to the next:\n%q\n%q", got, again)
+	}
 }

@@ -3,19 +3,11 @@
 package store
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 
 	"github.com/mattn/go-sqlite3"
 )
-
-// driverName is SQLite with ghost's connect hook; registered once, here.
-const driverName = "sqlite3-ghost"
-
-func init() {
-	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: setUp})
-}
 
 // setUp readies each new connection: it keeps the write-ahead log and its
 // index file between connections and reads the file through a map. Every
@@ -48,8 +40,8 @@ func isBusy(err error) bool {
 	return false
 }
 
-// isDamaged reports SQLite's codes for a file that is not a database or
-// is corrupt.
+// isDamaged reports SQLite's codes for a file that is not a usable
+// database.
 func isDamaged(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt)
