@@ -11,3 +11,6 @@ import (
 func shellCommand(ctx context.Context, cmd string) *exec.Cmd {
 	return exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
 }
+
+// shellArgv is the command that runs a Procfile line through the shell.
+func shellArgv(line string) []string { return []string{"sh", "-c", line} }

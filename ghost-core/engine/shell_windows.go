@@ -20,3 +20,7 @@ func shellCommand(ctx context.Context, cmd string) *exec.Cmd {
 	c.SysProcAttr = &syscall.SysProcAttr{CmdLine: `cmd /d /s /c "` + cmd + `"`}
 	return c
 }
+
+// shellArgv is the command that runs a Procfile line: through cmd.exe on
+// Windows, as other Procfile runners do there.
+func shellArgv(line string) []string { return []string{"cmd", "/d", "/s", "/c", line} }
