@@ -36,7 +36,7 @@ func stillLinked(f *os.File) (bool, error) {
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return false, nil
+		return true, nil
 	}
 	return st.Nlink > 0, nil
 }

@@ -64,13 +64,19 @@ func trimMalloc() {}
 
 func growPipe(*os.File) {}
 
+// openTerminal would give a --tty task a pseudo console; Windows' is not
+// wired up yet, so such a task is refused before anything starts.
+func openTerminal(cols, rows uint16) (master, slave *os.File, err error) {
+	return nil, nil, errors.New("--tty is not supported on Windows yet")
+}
+
 // shed hands the wait over to a fresh image on Unix; Windows has no exec
 // that keeps the pid, so the monitor waits as it is.
 func shed(*running) {}
 
 // spawnProcess starts the task's process in a job of its own and returns
 // its pid once it runs.
-func spawnProcess(path string, spec Spec, devnull, out *os.File) (int, error) {
+func spawnProcess(path string, spec Spec, devnull, out, errOut *os.File) (int, error) {
 	job, err := windows.CreateJobObject(nil, nil)
 	if err != nil {
 		return 0, fmt.Errorf("making the task's job object: %w", err)
@@ -89,7 +95,7 @@ func spawnProcess(path string, spec Spec, devnull, out *os.File) (int, error) {
 	p, err := os.StartProcess(path, spec.Command, &os.ProcAttr{
 		Dir:   spec.Cwd,
 		Env:   spec.Env,
-		Files: []*os.File{devnull, out, out},
+		Files: []*os.File{devnull, out, errOut},
 		Sys: &syscall.SysProcAttr{
 			CreationFlags: windows.CREATE_SUSPENDED | windows.CREATE_NO_WINDOW | windows.CREATE_UNICODE_ENVIRONMENT,
 		},
@@ -367,3 +373,12 @@ func waitMain([]string) int {
 // maxExitCode is the largest exit code a process can have: Windows keeps
 // 32 bits (NTSTATUS values such as 0xC0000005 among them).
 const maxExitCode = 1<<32 - 1
+
+var procPeekNamedPipe = kernel32.NewProc("PeekNamedPipe")
+
+// hasUnread reports whether a pipe holds bytes not read yet.
+func hasUnread(f *os.File) bool {
+	var avail uint32
+	r, _, _ := procPeekNamedPipe.Call(f.Fd(), 0, 0, 0, uintptr(unsafe.Pointer(&avail)), 0)
+	return r != 0 && avail > 0
+}
