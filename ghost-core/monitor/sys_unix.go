@@ -3,7 +3,6 @@
 package monitor
 
 import (
-	"errors"
 	"os"
 	"syscall"
 
@@ -20,9 +19,9 @@ func inheritedPipes() (spec, status *os.File, err error) {
 
 // spawnProcess starts the command in its own process group (with --tty,
 // its own session, whose controlling terminal is its stdout) and returns
-// its pid. syscall.ForkExec rather than os.StartProcess: no pidfd, and no
-// probe for one, on the path `ghost run` waits on. waitExit and reap need
-// only the pid.
+// its pid. syscall.ForkExec (through forkExec) rather than
+// os.StartProcess: no pidfd, and no probe for one, on the path `ghost run`
+// waits on. waitExit and reap need only the pid.
 func spawnProcess(path string, spec Spec, stdin, out, errOut *os.File) (int, error) {
 	sys := &syscall.SysProcAttr{Setpgid: true}
 	if spec.TTY {
@@ -30,26 +29,20 @@ func spawnProcess(path string, spec Spec, stdin, out, errOut *os.File) (int, err
 		// one; its session is also its process group, as with Setpgid.
 		sys = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
 	}
-	pid, err := syscall.ForkExec(path, spec.Command, &syscall.ProcAttr{
+	pid, err := forkExec(path, spec.Command, &syscall.ProcAttr{
 		Dir:   spec.Cwd,
 		Env:   spec.Env,
 		Files: []uintptr{stdin.Fd(), out.Fd(), errOut.Fd()},
 		Sys:   sys,
 	})
 	if err != nil {
-		return 0, classifyExecError(spec.Command[0], err)
+		return 0, classifyExecError(spec.Command[0], path, err)
 	}
 	return pid, nil
 }
 
 // killGroup ends the task's process group at once.
 func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
-
-// isNotExecutable reports an exec failure that means "found, but cannot
-// run it".
-func isNotExecutable(err error) bool {
-	return errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOEXEC) || errors.Is(err, syscall.EISDIR)
-}
 
 // maxExitCode is the largest exit status a process can have here.
 const maxExitCode = 255

@@ -3,6 +3,7 @@ package monitor
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"sync"
@@ -102,7 +103,7 @@ func spawnProcess(path string, spec Spec, devnull, out, errOut *os.File) (int, e
 	})
 	if err != nil {
 		windows.CloseHandle(job)
-		return 0, classifyExecError(spec.Command[0], err)
+		return 0, classifyExecError(spec.Command[0], path, err)
 	}
 	h, err := windows.OpenProcess(windows.PROCESS_SET_QUOTA|windows.PROCESS_TERMINATE, false, uint32(p.Pid))
 	if err == nil {
@@ -177,7 +178,20 @@ var (
 // which ignores it.
 func consoleEvent(pid int, event uint32) error {
 	if r, _, err := procAttachConsole.Call(uintptr(pid)); r == 0 {
-		return fmt.Errorf("joining the task's console: %w", err)
+		// The task's first process may have ended, leaving others on its
+		// console: join that through one of them.
+		joined := false
+		if pids, perr := proc.GroupMembers(pid); perr == nil {
+			for _, p := range pids {
+				if r, _, _ := procAttachConsole.Call(uintptr(p)); r != 0 {
+					joined = true
+					break
+				}
+			}
+		}
+		if !joined {
+			return fmt.Errorf("joining the task's console: %w", err)
+		}
 	}
 	defer procFreeConsole.Call()
 	if r, _, err := procGenerateConsoleCtrlEvent.Call(uintptr(event), 0); r == 0 {
@@ -254,9 +268,6 @@ func waitExit(pid int) task.End {
 	}
 	ps, err := t.process.Wait()
 	now := time.Now()
-	if t.stop != 0 {
-		windows.SetEvent(t.stop)
-	}
 	if err != nil {
 		return task.End{Status: task.Unknown, FinishedAt: now}
 	}
@@ -279,6 +290,11 @@ func reap(pid int) {
 	delete(tasks, pid)
 	tasksMu.Unlock()
 	if t != nil {
+		// Requests are served until here: processes the task left behind
+		// are still its own while the monitor lingers for them.
+		if t.stop != 0 {
+			windows.SetEvent(t.stop)
+		}
 		windows.CloseHandle(t.job)
 		t.process.Release()
 	}
@@ -291,11 +307,18 @@ func killGroup(pid int) {
 	}
 }
 
-// isNotExecutable reports a start failure that means "found, but not a
-// program Windows can run".
-func isNotExecutable(err error) bool {
-	return errors.Is(err, windows.ERROR_BAD_EXE_FORMAT) || errors.Is(err, windows.ERROR_ACCESS_DENIED) ||
-		errors.Is(err, windows.ERROR_EXE_MACHINE_TYPE_MISMATCH) || errors.Is(err, windows.ERROR_DIRECTORY)
+// classifyExecError says why starting path (argv0 name) failed, as a
+// shell would: not found (127), or there but not a program Windows can run
+// (126).
+func classifyExecError(name, path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return wrapf(ErrCommandNotFound, "%s", name)
+	case errors.Is(err, windows.ERROR_BAD_EXE_FORMAT), errors.Is(err, windows.ERROR_ACCESS_DENIED),
+		errors.Is(err, windows.ERROR_EXE_MACHINE_TYPE_MISMATCH), errors.Is(err, windows.ERROR_DIRECTORY):
+		return wrapf(ErrNotExecutable, "%s", name)
+	}
+	return fmt.Errorf("starting %s: %w", name, err)
 }
 
 // startMonitor runs exe as a detached monitor that reads the spec from

@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/ghostproject/ghost/ghost-core/proc"
 )
 
 // Listening returns the TCP and UDP ports that the process pgid (a task's
@@ -17,9 +19,13 @@ func Listening(pgid int) ([]Port, error) {
 	if pgid <= 0 {
 		return nil, nil
 	}
-	pids, err := descendants(uint32(pgid))
-	if err != nil || len(pids) == 0 {
+	members, err := proc.GroupMembers(pgid)
+	if err != nil || len(members) == 0 {
 		return nil, err
+	}
+	pids := map[uint32]bool{}
+	for _, p := range members {
+		pids[uint32(p)] = true
 	}
 	var out []Port
 	seen := map[Port]bool{}
@@ -120,58 +126,4 @@ func table(tcp bool, family, class uint32) ([]byte, error) {
 		}
 	}
 	return nil, errors.New("reading the socket table: it keeps growing")
-}
-
-// descendants is root and every process started under it, found by parent
-// pid. A parent pid can outlive its process and be reused, so a process
-// counts only if it was created after its parent.
-func descendants(root uint32) (map[uint32]bool, error) {
-	snap, err := windows.CreateToolhelp32Snapshot(windows.TH32CS_SNAPPROCESS, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer windows.CloseHandle(snap)
-	children := map[uint32][]uint32{}
-	var e windows.ProcessEntry32
-	e.Size = uint32(unsafe.Sizeof(e))
-	rootSeen := false
-	for err = windows.Process32First(snap, &e); err == nil; err = windows.Process32Next(snap, &e) {
-		if e.ProcessID == root {
-			rootSeen = true
-		}
-		if e.ProcessID != e.ParentProcessID {
-			children[e.ParentProcessID] = append(children[e.ParentProcessID], e.ProcessID)
-		}
-	}
-	if !rootSeen {
-		return nil, nil
-	}
-	out := map[uint32]bool{root: true}
-	queue := []uint32{root}
-	for len(queue) > 0 {
-		parent := queue[0]
-		queue = queue[1:]
-		born := created(parent)
-		for _, c := range children[parent] {
-			if !out[c] && created(c) >= born {
-				out[c] = true
-				queue = append(queue, c)
-			}
-		}
-	}
-	return out, nil
-}
-
-// created is a process's creation time, or 0 when it cannot be read.
-func created(pid uint32) uint64 {
-	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, pid)
-	if err != nil {
-		return 0
-	}
-	defer windows.CloseHandle(h)
-	var c, e, k, u windows.Filetime
-	if windows.GetProcessTimes(h, &c, &e, &k, &u) != nil {
-		return 0
-	}
-	return uint64(c.HighDateTime)<<32 | uint64(c.LowDateTime)
 }

@@ -70,3 +70,12 @@ func (id Identity) Check() error {
 
 // Alive reports whether id still names an existing process.
 func (id Identity) Alive() bool { return id.Check() == nil }
+
+// GroupMembers lists the live (not zombie) processes of process group
+// pgid (on Windows: of the process tree under pid pgid).
+func GroupMembers(pgid int) ([]int, error) {
+	if pgid <= 1 {
+		return nil, fmt.Errorf("%w %d", ErrBadGroup, pgid)
+	}
+	return groupMembers(pgid)
+}

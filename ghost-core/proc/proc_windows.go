@@ -127,3 +127,65 @@ func KilledBy(code uint32) (syscall.Signal, bool) {
 	}
 	return 0, false
 }
+
+// groupMembers lists the processes still running in the tree under pid
+// root (Windows has no process groups; the task's job holds this tree):
+// root itself while it runs, and every process started under it, found by
+// parent pid. A parent pid can outlive its process and be reused, so a
+// process counts only if it was created after its parent.
+func groupMembers(root int) ([]int, error) {
+	snap, err := windows.CreateToolhelp32Snapshot(windows.TH32CS_SNAPPROCESS, 0)
+	if err != nil {
+		return nil, fmt.Errorf("listing processes: %w", err)
+	}
+	defer windows.CloseHandle(snap)
+	children := map[uint32][]uint32{}
+	var e windows.ProcessEntry32
+	e.Size = uint32(unsafe.Sizeof(e))
+	for err = windows.Process32First(snap, &e); err == nil; err = windows.Process32Next(snap, &e) {
+		if e.ProcessID != e.ParentProcessID {
+			children[e.ParentProcessID] = append(children[e.ParentProcessID], e.ProcessID)
+		}
+	}
+	var pids []int
+	seen := map[uint32]bool{uint32(root): true}
+	queue := []uint32{uint32(root)}
+	for len(queue) > 0 {
+		parent := queue[0]
+		queue = queue[1:]
+		born, running := times(parent)
+		if running {
+			pids = append(pids, int(parent))
+		}
+		for _, c := range children[parent] {
+			if seen[c] {
+				continue
+			}
+			if cborn, _ := times(c); cborn >= born {
+				seen[c] = true
+				queue = append(queue, c)
+			}
+		}
+	}
+	return pids, nil
+}
+
+// times is a process's creation time (0 when it cannot be read) and
+// whether it still runs.
+func times(pid uint32) (created uint64, running bool) {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, pid)
+	if err != nil {
+		return 0, false
+	}
+	defer windows.CloseHandle(h)
+	var c, x, k, u windows.Filetime
+	if windows.GetProcessTimes(h, &c, &x, &k, &u) != nil {
+		return 0, false
+	}
+	var code uint32
+	running = windows.GetExitCodeProcess(h, &code) == nil && code == stillActive
+	return uint64(c.HighDateTime)<<32 | uint64(c.LowDateTime), running
+}
+
+// stillActive is the exit code of a process that has not ended.
+const stillActive = 259
