@@ -23,6 +23,15 @@ func Listening(pgid int) ([]Port, error) {
 	if err != nil || len(members) == 0 {
 		return nil, err
 	}
+	return OfProcesses(members)
+}
+
+// OfProcesses gives the ports the processes pids listen on: for a caller
+// that found a task's processes already (usage does, to measure them).
+func OfProcesses(members []int) ([]Port, error) {
+	if len(members) == 0 {
+		return nil, nil
+	}
 	pids := map[uint32]bool{}
 	for _, p := range members {
 		pids[uint32(p)] = true
