@@ -312,7 +312,7 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 	r := UpResult{Service: s.Name, Action: Started}
 	opts := RunOptions{
 		Name: TaskName(app.Project, s.Name), Project: app.Project,
-		Command: []string{"sh", "-c", s.Command}, Cwd: app.Dir, Env: s.Env, Log: o.Log,
+		Command: shellArgv(s.Command), Cwd: app.Dir, Env: s.Env, Log: o.Log,
 	}
 	if cur != nil {
 		if sameRun(*cur, opts) {

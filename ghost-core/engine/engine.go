@@ -324,7 +324,9 @@ func (e *Engine) waitAllEnded(ctx context.Context, w *watch.Watcher, id string, 
 // SIGTERM pending and never run its handler, and always end by SIGKILL.
 // A task that runs ignores SIGCONT.
 func (e *Engine) resume(ctx context.Context, t task.Task) {
-	e.Signal(ctx, t, syscall.SIGCONT)
+	if sigCont != 0 {
+		e.Signal(ctx, t, sigCont)
+	}
 }
 
 // Wait blocks until the task has ended and returns it, or until timeout

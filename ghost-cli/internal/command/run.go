@@ -176,7 +176,7 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 			return engine.RunOptions{}, err
 		}
 		for _, kv := range pairs {
-			env[kv[0]] = kv[1]
+			task.SetEnv(env, kv[0], kv[1])
 			given = append(given, kv[0])
 		}
 	}
@@ -185,7 +185,7 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 		if err != nil {
 			return engine.RunOptions{}, usageError("run", "invalid --env %w", err)
 		}
-		env[k] = v
+		task.SetEnv(env, k, v)
 		given = append(given, k)
 	}
 	slices.Sort(given)
