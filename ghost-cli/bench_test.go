@@ -192,7 +192,7 @@ func BenchmarkCapture(b *testing.B) {
 func BenchmarkMonitorMemory(b *testing.B) {
 	dir := b.TempDir()
 	defer stopAll(dir)
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func BenchmarkMonitorMemory(b *testing.B) {
 			if err != nil {
 				b.Fatal(err, errOut)
 			}
-			tk, _ := e.Find(context.Background(), strings.TrimSpace(out))
+			tk, _ := e.Get(context.Background(), strings.TrimSpace(out))
 			monitors = append(monitors, tk.MonitorPID)
 		}
 		for _, pid := range monitors {

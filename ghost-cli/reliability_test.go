@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -141,7 +140,7 @@ func ghostWait(t *testing.T, dir, id string) {
 func TestTenThousandTasksInHistory(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,9 +173,9 @@ func TestTaskKilledFromOutside(t *testing.T) {
 	dir := t.TempDir()
 	cleanupTasks(t, dir)
 	id := strings.TrimSpace(ghost(t, dir, "run", "sleep", "300"))
-	e, _ := engine.OpenDir(dir)
+	e, _ := engine.OpenDir(context.Background(), dir)
 	defer e.Close()
-	tk, _ := e.Find(context.Background(), id)
+	tk, _ := e.Get(context.Background(), id)
 	syscall.Kill(tk.PID, syscall.SIGSEGV)
 	db := rawDB(t, dir)
 	waitRecorded(t, db, id, "killed SIGSEGV")
@@ -319,14 +318,14 @@ func TestLauncherKilledMidway(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		tasks, err := e.List(context.Background(), store.Filter{})
+		tasks, err := e.List(context.Background(), engine.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -420,12 +419,12 @@ func TestRealPidReuse(t *testing.T) {
 	dir := t.TempDir()
 	cleanupTasks(t, dir)
 	id := strings.TrimSpace(ghost(t, dir, "run", "sleep", "300"))
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	tk, _ := e.Find(context.Background(), id)
+	tk, _ := e.Get(context.Background(), id)
 	// The end goes unrecorded: monitor first, then the task.
 	syscall.Kill(tk.MonitorPID, syscall.SIGKILL)
 	syscall.Kill(tk.PID, syscall.SIGKILL)

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -35,7 +36,7 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	e, err := engine.Open(os.Getenv)
+	e, err := engine.Open(context.Background(), os.Getenv)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ghost-ui: opening data directory: %v\n", err)
 		os.Exit(1)

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // markerEnv and markerArg together tell a re-executed binary to be a
@@ -33,9 +35,13 @@ type Started struct {
 }
 
 // Start launches a monitor for spec and returns once the task runs or has
-// failed to start. The monitor is detached: its own session, stdio on
-// /dev/null, so a caller capturing our output never waits for it.
-func Start(spec Spec) (Started, error) {
+// failed to start, or ctx ends (the task may then still start). The
+// monitor is detached: its own session, stdio on /dev/null, so a caller
+// capturing our output never waits for it.
+func Start(ctx context.Context, spec Spec) (Started, error) {
+	if err := ctx.Err(); err != nil {
+		return Started{}, err
+	}
 	exe, err := executable()
 	if err != nil {
 		return Started{}, fmt.Errorf("finding own executable: %w", err)
@@ -82,9 +88,17 @@ func Start(spec Spec) (Started, error) {
 		encodeSpec(specW, spec)
 		specW.Close()
 	}()
+	// The pipe is read through the runtime's poller, so a deadline ends
+	// the read when ctx does.
+	stopRead := context.AfterFunc(ctx, func() { statusR.SetReadDeadline(time.Now()) })
 	b, err := io.ReadAll(statusR)
+	stopRead()
 	statusR.Close()
 	if err != nil {
+		go reapMonitor(pid)
+		if ctx.Err() != nil {
+			return Started{}, ctx.Err()
+		}
 		return Started{}, fmt.Errorf("reading monitor report: %w", err)
 	}
 	var r report
@@ -92,8 +106,9 @@ func Start(spec Spec) (Started, error) {
 		return Started{}, fmt.Errorf("monitor died before starting the task: %w", errors.Join(waitMonitor(pid), err))
 	}
 	// The monitor outlives us when we are the CLI; a long-lived launcher
-	// (ghost-ui) must still reap it when it ends.
-	go waitMonitor(pid)
+	// (ghost-ui) must still reap it when it ends, without a thread parked
+	// in wait4 for every task it launched.
+	go reapMonitor(pid)
 	if err := r.err(); err != nil {
 		return Started{}, err
 	}
@@ -113,6 +128,13 @@ func monitorEnv() []string {
 		return slices.ContainsFunc(monitorTuning, func(t string) bool { return strings.HasPrefix(t, name+"=") })
 	}
 	return append(slices.DeleteFunc(os.Environ(), tuned), monitorTuning...)
+}
+
+// reapMonitor reaps the monitor once it has ended. Until then it waits in
+// the runtime's poller (see awaitExit), not in a thread of its own.
+func reapMonitor(pid int) {
+	awaitExit(pid)
+	waitMonitor(pid)
 }
 
 // waitMonitor reaps the monitor and says how it ended, when that was badly.

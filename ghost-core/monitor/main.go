@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/datadir"
+	"github.com/ghostproject/ghost/ghost-core/lifecycle"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/proc"
 	"github.com/ghostproject/ghost/ghost-core/store"
@@ -128,7 +129,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := store.Open(dir.DatabasePath())
+	db, err := store.Open(context.Background(), dir.DatabasePath())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,18 +144,20 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		return nil, nil, err
 	}
 	t := task.Task{
-		ID: spec.ID, Name: spec.Name, Command: spec.Command, Env: task.EnvMap(spec.Env), Cwd: spec.Cwd,
-		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
-		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
+		Listing: task.Listing{
+			ID: spec.ID, Name: spec.Name, Command: spec.Command, Cwd: spec.Cwd,
+			StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
+		},
+		Env: task.EnvMap(spec.Env), BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}
-	if err := db.Reserve(ctx, t, Alive); err != nil {
+	if err := lifecycle.Reserve(ctx, db, t); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
 		return nil, nil, err
 	}
 	m, err = spawn(path, spec, w)
 	if err == nil {
-		err = db.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
+		err = lifecycle.Started(ctx, db, spec.ID, lifecycle.Run{PID: m.pid, ProcStart: m.procStart, StartedAt: time.Now()})
 		if err != nil {
 			syscall.Kill(-m.pid, syscall.SIGKILL)
 			m.out.Close()
@@ -162,7 +165,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	}
 	if err != nil {
 		w.Close()
-		db.Delete(ctx, spec.ID)
+		lifecycle.Abandon(ctx, db, spec.ID)
 		logs.Remove(dir.LogDir(), spec.ID)
 		return nil, nil, err
 	}
@@ -365,12 +368,12 @@ func drain(st *pumpState, pumped <-chan struct{}) error {
 func (m *running) record(end task.End) {
 	exitDir := m.dir.ExitDir()
 	recErr := writeRecord(exitDir, m.spec.ID, end)
-	st, err := store.Open(m.dir.DatabasePath())
+	st, err := store.Open(context.Background(), m.dir.DatabasePath())
 	if err != nil {
 		return // the record stands in for the row until a reader folds it in
 	}
 	defer st.Close()
-	if _, err := st.Finish(context.Background(), m.spec.ID, end); err == nil && recErr == nil {
+	if _, err := lifecycle.Ended(context.Background(), st, m.spec.ID, end); err == nil && recErr == nil {
 		RemoveRecord(exitDir, m.spec.ID)
 	}
 }

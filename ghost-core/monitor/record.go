@@ -108,3 +108,17 @@ func RemoveRecord(exitDir, id string) error {
 	}
 	return err
 }
+
+// Records are the exit records of one data directory, as the lifecycle
+// reads them for monitors that are gone.
+type Records string
+
+// Read returns the end noted for task id, and whether there is one; a
+// record that cannot be read counts as none.
+func (dir Records) Read(id string) (task.End, bool) {
+	end, ok, _ := ReadRecord(string(dir), id)
+	return end, ok
+}
+
+// Remove deletes the record of task id.
+func (dir Records) Remove(id string) { RemoveRecord(string(dir), id) }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // Spec is everything a monitor needs to start a task. The launcher sends it
@@ -57,6 +58,7 @@ var kinds = map[string]error{
 	"no-cwd":         ErrNoCwd,
 	"corrupt":        store.ErrCorrupt,
 	"busy":           store.ErrBusy,
+	"name-taken":     task.ErrNameTaken,
 }
 
 // StartError is a failure to start a task, as the monitor reported it.

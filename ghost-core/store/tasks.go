@@ -21,7 +21,7 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, proc_start, boot_id, monitor_pid, monitor_start, log_error`
+	log_path, name, signal, proc_start, boot_id, monitor_pid, monitor_start, log_error, stop_requested`
 
 // listingColumns is the number of leading columns Each reads.
 const listingColumns = 12
@@ -34,11 +34,13 @@ func isTaskError(err error) bool {
 	return errors.Is(err, task.ErrNotFound) || errors.Is(err, task.ErrNameTaken) || errors.As(err, &amb)
 }
 
-// Reserve inserts a new running task. When the task has a name, it fails
-// with task.ErrNameTaken if a running task holds it and holderAlive says
-// that task's process still lives; the check and the insert are one
-// transaction, so two launches cannot both take a name.
-func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.Task) bool) error {
+// Reserve inserts t, in t.Status. When t has a name, it fails with
+// task.ErrNameTaken if a task in one of the live states holds the name and
+// holderServed says that task is still served; the check and the insert
+// are one transaction, so two launches cannot both take a name. Which
+// states are live, and what served means, is the caller's to say (see
+// package lifecycle): the store holds no policy.
+func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, holderServed func(task.Task) bool) error {
 	cmd, err := json.Marshal(encodeList(t.Command))
 	if err != nil {
 		return fmt.Errorf("encoding command: %w", err)
@@ -49,23 +51,40 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if t.Name != "" {
-			holders, err := queryTasks(ctx, tx, `SELECT `+columns+` FROM tasks WHERE name = ? AND status = 'running'`, t.Name)
+			q, args := `SELECT `+columns+` FROM tasks WHERE name = ? AND status IN (`+placeholders(len(live))+`)`, []any{t.Name}
+			for _, st := range live {
+				args = append(args, string(st))
+			}
+			holders, err := queryTasks(ctx, tx, q, args...)
 			if err != nil {
 				return err
 			}
 			for _, h := range holders {
-				if holderAlive(h) {
+				if holderServed(h) {
 					return fmt.Errorf("%q: %w (%s)", t.Name, task.ErrNameTaken, h.ShortID())
 				}
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
 			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, boot_id, monitor_pid, monitor_start)
-			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, t.StartedAt.Unix(), t.LogPath,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, string(t.Status), t.StartedAt.Unix(), t.LogPath,
 			nullString(t.Name), t.BootID, t.MonitorPID, int64(t.MonitorStart))
 		return err
 	})
+}
+
+// placeholders is "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// statusArgs are statuses as query arguments, after args.
+func statusArgs(args []any, statuses []task.Status) []any {
+	for _, st := range statuses {
+		args = append(args, string(st))
+	}
+	return args
 }
 
 // SetStarted records the process of a reserved task once it runs.
@@ -77,10 +96,9 @@ func (s *Store) SetStarted(ctx context.Context, id string, pid, pgid int, procSt
 	})
 }
 
-// Finish records how a task ended. A real end recorded by the monitor also
-// replaces an `unknown` that a reader guessed meanwhile; a finished state is
-// never overwritten. It reports whether the row changed.
-func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, error) {
+// SetEnd records how a task ended, if its row is in one of the states
+// from; it reports whether the row changed.
+func (s *Store) SetEnd(ctx context.Context, id string, end task.End, from []task.Status) (bool, error) {
 	var changed bool
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var finished any
@@ -91,13 +109,9 @@ func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, erro
 		if end.ExitCode != nil {
 			code = *end.ExitCode
 		}
-		allowed := "'running'"
-		if end.Status != task.Unknown {
-			allowed = "'running', 'unknown'"
-		}
 		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?, log_error = ?
-			WHERE id = ? AND status IN (`+allowed+`)`,
-			string(end.Status), code, nullString(end.Signal), finished, end.LogError, id)
+			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{string(end.Status), code, nullString(end.Signal), finished, end.LogError, id}, from)...)
 		if err != nil {
 			return err
 		}
@@ -108,12 +122,50 @@ func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, erro
 	return changed, err
 }
 
-// Delete removes a task's row.
-func (s *Store) Delete(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = ?`, id)
+// SetStopRequested marks that a stop of the task was asked for, if its row
+// is in one of the states from; it reports whether the row changed.
+func (s *Store) SetStopRequested(ctx context.Context, id string, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET stop_requested = 1 WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{id}, from)...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed = n > 0
 		return err
 	})
+	return changed, err
+}
+
+// StopRequested reports whether a stop of the task was asked for.
+func (s *Store) StopRequested(ctx context.Context, id string) (bool, error) {
+	var v int
+	err := retryBusy(ctx, func() error {
+		return s.db.QueryRowContext(ctx, `SELECT stop_requested FROM tasks WHERE id = ?`, id).Scan(&v)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("%s: %w", id, task.ErrNotFound)
+	}
+	return v != 0, s.classify("reading task", err)
+}
+
+// Delete removes a task's row if it is in one of the states from, and
+// reports whether it did.
+func (s *Store) Delete(ctx context.Context, id string, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{id}, from)...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed = n > 0
+		return err
+	})
+	return changed, err
 }
 
 // Get returns the task with exactly this id, environment included.
@@ -187,52 +239,57 @@ func (s *Store) Resolve(ctx context.Context, ref string) (task.Task, error) {
 	return task.Task{}, &task.AmbiguousError{Ref: ref, Candidates: ids}
 }
 
-// Filter narrows List.
+// Filter narrows a listing.
 type Filter struct {
 	// Statuses keeps only tasks in one of these states; empty keeps all.
 	Statuses []task.Status
+	// Few says the states kept hold few rows (the live ones, not the
+	// history): they are found through the status index rather than by
+	// walking the listing index.
+	Few bool
 	// Limit caps the number of tasks returned, newest first; 0 means no cap.
 	Limit int
 }
 
 // List returns the tasks Each would give, in a slice.
-func (s *Store) List(ctx context.Context, f Filter) ([]task.Task, error) {
-	return s.collect(ctx, f, listing)
-}
-
-// Running returns the tasks still marked running, newest first, each with
-// its process identity, for the caller to check which still are.
-func (s *Store) Running(ctx context.Context) ([]task.Task, error) {
-	return s.collect(ctx, Filter{Statuses: []task.Status{task.Running}}, columns)
-}
-
-func (s *Store) collect(ctx context.Context, f Filter, cols string) ([]task.Task, error) {
-	var out []task.Task
+func (s *Store) List(ctx context.Context, f Filter) ([]task.Listing, error) {
+	var out []task.Listing
 	if f.Limit > 0 {
-		out = make([]task.Task, 0, min(f.Limit, 4096))
+		out = make([]task.Listing, 0, min(f.Limit, 4096))
 	}
-	err := s.each(ctx, f, cols, func(t task.Task) error {
+	err := s.Each(ctx, f, func(t task.Listing) error {
 		out = append(out, t)
 		return nil
 	})
 	return out, err
 }
 
-// Each calls fn with every task f keeps, newest first, one row at a time,
-// with what a listing shows: no environment, process identity or log
-// error. A listing of 100,000 tasks need not hold them all at once. An
-// error from fn stops the walk and is returned.
-func (s *Store) Each(ctx context.Context, f Filter, fn func(task.Task) error) error {
-	return s.each(ctx, f, listing, fn)
+// Live returns the tasks in one of the states given (the live ones),
+// newest first, each with its process identity but no environment, for
+// the caller to check which are still served.
+func (s *Store) Live(ctx context.Context, statuses []task.Status) ([]task.Task, error) {
+	var out []task.Task
+	err := s.each(ctx, Filter{Statuses: statuses, Few: true}, columns, func(v []driver.Value) error {
+		out = append(out, taskFrom(v))
+		return nil
+	})
+	return out, err
 }
 
-func (s *Store) each(ctx context.Context, f Filter, cols string, fn func(task.Task) error) error {
+// Each calls fn with every task f keeps, newest first, one row at a time,
+// with what a listing shows. A listing of 100,000 tasks need not hold them
+// all at once. An error from fn stops the walk and is returned.
+func (s *Store) Each(ctx context.Context, f Filter, fn func(task.Listing) error) error {
+	return s.each(ctx, f, listing, func(v []driver.Value) error { return fn(listingFrom(v)) })
+}
+
+func (s *Store) each(ctx context.Context, f Filter, cols string, fn func([]driver.Value) error) error {
 	q, args := listQuery(f, cols)
 	delivered := false
 	err := retryBusy(ctx, func() error {
 		err := s.walk(ctx, q, args, func(v []driver.Value) error {
 			delivered = true
-			if err := fn(taskFrom(v)); err != nil {
+			if err := fn(v); err != nil {
 				return &callbackError{err}
 			}
 			return nil
@@ -284,22 +341,20 @@ func (s *Store) walk(ctx context.Context, q string, args []driver.NamedValue, ro
 	})
 }
 
-// listQuery is the query for f reading cols. Every listing but that of the
-// running tasks (a few, found through the status index) walks
+// listQuery is the query for f reading cols. Every listing but that of a
+// few rows (the live tasks, found through the status index) walks
 // idx_tasks_list, which holds every column a listing reads, so the table's
 // pages, mostly environments, are never touched.
 func listQuery(f Filter, cols string) (string, []driver.NamedValue) {
 	q := `SELECT ` + cols + ` FROM tasks`
 	var args []driver.NamedValue
-	if len(f.Statuses) == 1 && f.Statuses[0] == task.Running {
-		q += ` WHERE status = 'running'`
-	} else {
+	if !f.Few || len(f.Statuses) == 0 {
 		q += ` INDEXED BY idx_tasks_list`
-		if len(f.Statuses) > 0 {
-			q += ` WHERE status IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ") + `)`
-			for i, st := range f.Statuses {
-				args = append(args, driver.NamedValue{Ordinal: i + 1, Value: string(st)})
-			}
+	}
+	if len(f.Statuses) > 0 {
+		q += ` WHERE status IN (` + placeholders(len(f.Statuses)) + `)`
+		for i, st := range f.Statuses {
+			args = append(args, driver.NamedValue{Ordinal: i + 1, Value: string(st)})
 		}
 	}
 	q += ` ORDER BY started_at DESC, rowid DESC`
@@ -345,10 +400,10 @@ func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) (
 	return out, rows.Err()
 }
 
-// taskFrom makes a task from the values of columns as the driver returns
-// them: the listing ones, or all of them, or all and env.
-func taskFrom(v []driver.Value) task.Task {
-	t := task.Task{
+// listingFrom makes a listing from the values of the listing columns (or
+// more) as the driver returns them.
+func listingFrom(v []driver.Value) task.Listing {
+	t := task.Listing{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
 		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]),
@@ -366,12 +421,17 @@ func taskFrom(v []driver.Value) task.Task {
 		// rather than failing the whole listing.
 		t.Command = []string{command}
 	}
-	if len(v) > listingColumns {
-		t.ProcStart, t.BootID = uint64(integer(v[12])), text(v[13])
-		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[14])), uint64(integer(v[15])), text(v[16])
-	}
-	if len(v) > 17 {
-		if env := text(v[17]); env != "" {
+	return t
+}
+
+// taskFrom makes a task from the values of all columns, and env if read.
+func taskFrom(v []driver.Value) task.Task {
+	t := task.Task{Listing: listingFrom(v)}
+	t.ProcStart, t.BootID = uint64(integer(v[12])), text(v[13])
+	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[14])), uint64(integer(v[15])), text(v[16])
+	t.StopRequested = integer(v[17]) != 0
+	if len(v) > 18 {
+		if env := text(v[18]); env != "" {
 			t.Env = decodeMap(env)
 		}
 	}

@@ -1,8 +1,6 @@
 package task
 
 import (
-	"bytes"
-	"encoding/json"
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/ports"
@@ -27,22 +25,9 @@ type JSONTask struct {
 	Ports *[]ports.Port `json:"ports,omitempty"`
 }
 
-// MarshalJSON writes the task object of the CLI contract (see JSON).
-func (t Task) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	// Commands are full of shell's < > &: keep them readable.
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(t.JSON())
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
-}
-
-// JSON is the task object of the CLI contract: snake_case keys, RFC 3339
-// times in UTC, null for what is unknown. The environment is left out on
-// purpose: it often holds secrets. Encoding a slice of these is much
-// cheaper than a slice of Tasks, whose MarshalJSON output the encoder
-// must check again.
-func (t Task) JSON() JSONTask {
+// JSON is the task object of the CLI contract as lists give it:
+// snake_case keys, RFC 3339 times in UTC, null for what is unknown.
+func (t Listing) JSON() JSONTask {
 	cmd := t.Command
 	if cmd == nil {
 		cmd = []string{}
@@ -60,8 +45,16 @@ func (t Task) JSON() JSONTask {
 		StartedAt:  timestamp(t.StartedAt),
 		FinishedAt: timestamp(t.FinishedAt),
 		LogPath:    t.LogPath,
-		Ports:      portsField(t.Ports),
 	}
+}
+
+// JSON is the task object of the CLI contract for one task (status): the
+// listing's keys, and the ports when they were looked up. The environment
+// is left out on purpose: it often holds secrets.
+func (t Task) JSON() JSONTask {
+	j := t.Listing.JSON()
+	j.Ports = portsField(t.Ports)
+	return j
 }
 
 func optional(s string) *string {

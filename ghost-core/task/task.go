@@ -22,19 +22,27 @@ const (
 	Killed Status = "killed"
 	// Unknown means the process is gone and how it ended was never recorded.
 	Unknown Status = "unknown"
+	// Restarting means the last run ended and the task's monitor waits out
+	// a delay before the next one, as its restart policy asks.
+	Restarting Status = "restarting"
 )
 
-// Valid reports whether s is one of the four states.
+// Statuses lists every state, in the order help texts name them.
+var Statuses = []Status{Running, Restarting, Exited, Killed, Unknown}
+
+// Valid reports whether s is one of the states.
 func (s Status) Valid() bool {
 	switch s {
-	case Running, Exited, Killed, Unknown:
+	case Running, Restarting, Exited, Killed, Unknown:
 		return true
 	}
 	return false
 }
 
-// Finished reports whether the task can no longer change state by itself.
-func (s Status) Finished() bool { return s != Running }
+// Finished reports whether the task has ended for good: no process, no
+// monitor that will start another run. The lifecycle package says who
+// moves a task between states.
+func (s Status) Finished() bool { return s != Running && s != Restarting }
 
 // Errors a caller may want to tell apart with errors.Is.
 var (
@@ -60,14 +68,16 @@ func (e *AmbiguousError) Error() string {
 	return "ambiguous task id prefix " + e.Ref
 }
 
-// Task is one command run in the background, as recorded.
-type Task struct {
+// Listing is what a listing shows of a task: what ran, its state and how
+// it ended, without the environment (large, and often secret) or the
+// process identity (which only signalling and reconciling need). Lists
+// give Listings; a task looked at alone is a Task.
+type Listing struct {
 	ID         string
 	Name       string
 	PID        int
 	PGID       int
 	Command    []string
-	Env        map[string]string
 	Cwd        string
 	Status     Status
 	ExitCode   *int
@@ -75,6 +85,13 @@ type Task struct {
 	StartedAt  time.Time
 	FinishedAt time.Time // zero while unknown
 	LogPath    string
+}
+
+// Task is one command run in the background, as recorded: its listing
+// and everything else the database holds about it.
+type Task struct {
+	Listing
+	Env map[string]string
 
 	// ProcStart is the kernel's start time of PID in raw ticks, and BootID
 	// the boot it belongs to: together with PID they identify the process.
@@ -85,13 +102,16 @@ type Task struct {
 	MonitorStart uint64
 	// LogError says why some of the task's output could not be kept, if so.
 	LogError string
+	// StopRequested says that someone asked the task to stop (stop, kill,
+	// rm --force): its monitor must not start it again.
+	StopRequested bool
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port
 }
 
 // ShortID is the id as shown in tables: enough to be unique in practice.
-func (t Task) ShortID() string {
+func (t Listing) ShortID() string {
 	if len(t.ID) > 8 {
 		return t.ID[:8]
 	}
@@ -100,7 +120,7 @@ func (t Task) ShortID() string {
 
 // Runtime is how long the task ran, or has run so far when now is given for
 // a running task.
-func (t Task) Runtime(now time.Time) time.Duration {
+func (t Listing) Runtime(now time.Time) time.Duration {
 	end := t.FinishedAt
 	if end.IsZero() {
 		if t.Status.Finished() {

@@ -1,13 +1,11 @@
 package command
 
 import (
-	"context"
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -31,31 +29,24 @@ func logAction(c *cli.Context) error {
 	if c.IsSet("tail") && tail < 0 {
 		return usageError("log", "invalid --tail %d: want 0 or more lines", tail)
 	}
-	ctx, stop := interruptible(context.Background())
-	defer stop()
-	e, t, err := openTask(ctx, c)
+	ctx := c.Context
+	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	dir := e.Dir.LogDir()
+	opts := engine.LogOptions{Tail: tail}
 	if !c.Bool("follow") {
-		if err := logs.Copy(c.App.Writer, dir, t.ID, tail); err != nil {
+		if err := e.Log(c.App.Writer, t.ID, opts); err != nil {
 			return failed("log", err)
 		}
 		warnLost(c, t)
 		return nil
 	}
-	w := e.WatchTask(t.ID)
-	defer w.Close()
-	err = logs.Follow(ctx, c.App.Writer, dir, t.ID, tail, e.Ended(ctx, t.ID), w.C)
-	if errors.Is(err, context.Canceled) {
-		return errInterrupted
-	}
-	if err != nil {
+	if err := e.Follow(ctx, c.App.Writer, t.ID, opts); err != nil {
 		return failed("log", err)
 	}
-	if t, err := e.Find(ctx, t.ID); err == nil {
+	if t, err := e.Get(ctx, t.ID); err == nil {
 		warnLost(c, t)
 	}
 	return nil

@@ -7,15 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -45,23 +42,31 @@ func run(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usageError("run", "no command given")
 	}
-	opts, err := runOptions(c)
+	spec, err := runSpec(c)
 	if err != nil {
 		return err
 	}
-	ready, readyTimeout, err := readiness(c, opts.Env)
+	ready, readyTimeout, err := readiness(c, spec.Env)
 	if err != nil {
 		return err
 	}
-	if !ready.Set() {
-		return launch(c, opts)
-	}
-	e, err := openEngine()
+	// The database is opened only if readiness needs it.
+	e, err := engine.OpenForLaunch(os.Getenv)
 	if err != nil {
-		return err
+		return failed("opening data directory", err)
 	}
 	defer e.Close()
-	t, err := e.Run(context.Background(), opts)
+	if !ready.Set() {
+		// The common case, and the one whose speed people notice: the
+		// database is left to the task's monitor.
+		id, err := e.Launch(c.Context, spec)
+		if err != nil {
+			return failed("run", err)
+		}
+		printf(c, "%s\n", id)
+		return nil
+	}
+	t, err := e.Run(c.Context, spec)
 	if err != nil {
 		return failed("run", err)
 	}
@@ -69,25 +74,6 @@ func run(c *cli.Context) error {
 		return err
 	}
 	printf(c, "%s\n", t.ID)
-	return nil
-}
-
-// launch starts the task and prints its id, leaving the database to the
-// task's monitor: the common case, and the one whose speed people notice.
-func launch(c *cli.Context, opts engine.RunOptions) error {
-	path, err := datadir.Locate(os.Getenv)
-	if err != nil {
-		return failed("opening data directory", err)
-	}
-	dir, err := datadir.Open(path)
-	if err != nil {
-		return failed("opening data directory", err)
-	}
-	id, err := engine.Launch(dir, opts)
-	if err != nil {
-		return failed("run", err)
-	}
-	printf(c, "%s\n", id)
 	return nil
 }
 
@@ -118,22 +104,20 @@ const readyTailLines = 20
 // first, the error carries the last lines of its log, and a task that
 // timed out is stopped: a CI job must not leave it behind.
 func awaitReady(c *cli.Context, e *engine.Engine, t task.Task, r engine.Readiness, timeout time.Duration) error {
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	ctx, cancelTimeout := context.WithTimeout(c.Context, timeout)
 	defer cancelTimeout()
 	_, err := e.WaitReady(ctx, t, r)
 	if err == nil {
 		return nil
 	}
 	if !errors.Is(err, engine.ErrEndedBeforeReady) {
-		e.Stop(context.Background(), t, defaultStopGrace)
+		e.Stop(context.WithoutCancel(ctx), t.ID, engine.DefaultStopGrace)
 	}
 	if errors.Is(err, context.Canceled) {
 		return errInterrupted
 	}
 	var tail strings.Builder
-	logs.Copy(&tail, e.Dir.LogDir(), t.ID, readyTailLines)
+	e.Log(&tail, t.ID, engine.LogOptions{Tail: readyTailLines})
 	hint := "task " + t.ID + " printed nothing"
 	if tail.Len() > 0 {
 		hint = "the last lines of task " + t.ID + "'s log:"
@@ -144,16 +128,16 @@ func awaitReady(c *cli.Context, e *engine.Engine, t task.Task, r engine.Readines
 	return &cliError{what: "run", err: err, hint: hint, code: exitFailure}
 }
 
-// runOptions turns the command line into what the engine runs: the
-// caller's environment plus --env, the caller's directory unless --cwd.
-func runOptions(c *cli.Context) (engine.RunOptions, error) {
+// runSpec turns the command line into what the engine runs: the caller's
+// environment plus --env, the caller's directory unless --cwd.
+func runSpec(c *cli.Context) (engine.Spec, error) {
 	name := c.String("name")
 	if c.IsSet("name") && (name == "" || strings.ContainsRune(name, 0)) {
-		return engine.RunOptions{}, usageError("run", "invalid --name %q: want a non-empty name", name)
+		return engine.Spec{}, usageError("run", "invalid --name %q: want a non-empty name", name)
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return engine.RunOptions{}, failed("run", err)
+		return engine.Spec{}, failed("run", err)
 	}
 	cwd := wd
 	if c.IsSet("cwd") {
@@ -166,7 +150,7 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 	if path := c.String("env-file"); path != "" {
 		pairs, err := readEnvFile(path)
 		if err != nil {
-			return engine.RunOptions{}, err
+			return engine.Spec{}, err
 		}
 		for _, kv := range pairs {
 			env[kv[0]] = kv[1]
@@ -175,42 +159,33 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 	for _, kv := range c.StringSlice("env") {
 		k, v, err := task.ParseEnvPair(kv)
 		if err != nil {
-			return engine.RunOptions{}, usageError("run", "invalid --env %w", err)
+			return engine.Spec{}, usageError("run", "invalid --env %w", err)
 		}
 		env[k] = v
 	}
 	policy, err := logPolicy(c)
 	if err != nil {
-		return engine.RunOptions{}, err
+		return engine.Spec{}, err
 	}
-	return engine.RunOptions{
+	return engine.Spec{
 		Name: name, Command: c.Args().Slice(), Cwd: filepath.Clean(cwd),
 		Env: task.EnvList(env), Log: policy,
 	}, nil
 }
 
-// logPolicy reads the rotation limits: flags, then the environment, then
-// the defaults.
-func logPolicy(c *cli.Context) (logs.Policy, error) {
-	p := logs.DefaultPolicy
-	size := os.Getenv("GHOST_LOG_MAX_SIZE")
-	sizeFrom := "$GHOST_LOG_MAX_SIZE"
-	if c.IsSet("log-max-size") {
-		size, sizeFrom = c.String("log-max-size"), "--log-max-size"
+// logPolicy reads the rotation limits: flags, then the environment (as the
+// engine resolves it for every launcher), then the defaults.
+func logPolicy(c *cli.Context) (engine.LogPolicy, error) {
+	p, err := engine.LogPolicyFromEnv(os.Getenv)
+	if err != nil {
+		return p, failed("run", err)
 	}
-	if size != "" {
-		n, err := logs.ParseSize(size)
+	if c.IsSet("log-max-size") {
+		n, err := engine.ParseSize(c.String("log-max-size"))
 		if err != nil {
-			return p, usageError("run", "invalid %s %w", sizeFrom, err)
+			return p, usageError("run", "invalid --log-max-size %w", err)
 		}
 		p.MaxSize = n
-	}
-	if v := os.Getenv("GHOST_LOG_MAX_FILES"); v != "" && !c.IsSet("log-max-files") {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return p, usageError("run", "invalid $GHOST_LOG_MAX_FILES %q: want a whole number of at least 1", v)
-		}
-		p.MaxFiles = n
 	}
 	if c.IsSet("log-max-files") {
 		n := c.Int("log-max-files")

@@ -1,14 +1,12 @@
 package command
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ghostproject/ghost/ghost-core/ports"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -26,17 +24,12 @@ func statusCommand() *cli.Command {
 }
 
 func status(c *cli.Context) error {
-	e, t, err := openTask(context.Background(), c)
+	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	t.Ports = []ports.Port{}
-	if t.Status == task.Running {
-		if ps, err := ports.Listening(t.PGID); err == nil && ps != nil {
-			t.Ports = ps
-		}
-	}
+	t.Ports = e.Ports(t)
 	if c.Bool("json") {
 		return writeJSON(c, t.JSON())
 	}
@@ -48,7 +41,7 @@ func status(c *cli.Context) error {
 // printable.
 func describe(t task.Task, now time.Time) string {
 	var b strings.Builder
-	for _, f := range t.Describe(now, printable.Quote) {
+	for _, f := range t.Describe(now) {
 		fmt.Fprintf(&b, "%-10s %s\n", f.Label+":", printable.String(f.Value))
 	}
 	return b.String()

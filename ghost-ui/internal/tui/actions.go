@@ -2,15 +2,11 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"syscall"
-	"time"
 
-	"github.com/ghostproject/ghost/ghost-core/logs"
-	"github.com/ghostproject/ghost/ghost-core/task"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 )
-
-// stopGrace is how long stop waits after SIGTERM before SIGKILL.
-const stopGrace = 10 * time.Second
 
 // confirmation is a question on the status line awaiting y or n.
 type confirmation struct {
@@ -34,18 +30,17 @@ func (u *UI) answer(yes bool) {
 }
 
 // background runs an action that may take long (stop waits for the task
-// to end) off the event goroutine, then reports on the status line.
+// to end; any write may wait for a busy database) off the event
+// goroutine, then reports on the status line and reloads the table.
 func (u *UI) background(done string, action func(ctx context.Context) error) {
-	go func() {
-		err := action(context.Background())
-		u.app.QueueUpdateDraw(func() {
-			if err != nil {
-				u.setError("%v", err)
-			} else {
-				u.setMessage("%s", done)
-			}
-		})
-	}()
+	async(u, func(ctx context.Context) error { return action(ctx) }, func(err error) {
+		if err != nil {
+			u.setError("%v", err)
+		} else {
+			u.setMessage("%s", done)
+		}
+		u.reload()
+	})
 }
 
 func (u *UI) askStop() {
@@ -53,7 +48,7 @@ func (u *UI) askStop() {
 	if t == nil {
 		return
 	}
-	if t.Status != task.Running {
+	if t.Status.Finished() {
 		u.setError("%s is not running", t.ShortID())
 		return
 	}
@@ -61,7 +56,7 @@ func (u *UI) askStop() {
 	u.ask("stop "+tk.ShortID()+" "+safe(orDash(tk.Name))+"?", func() {
 		u.setMessage("stopping %s…", tk.ShortID())
 		u.background("stopped "+tk.ShortID(), func(ctx context.Context) error {
-			_, err := u.eng.Stop(ctx, tk, stopGrace)
+			_, err := u.eng.Stop(ctx, tk.ID, engine.DefaultStopGrace)
 			return err
 		})
 	})
@@ -72,11 +67,13 @@ func (u *UI) kill() {
 	if t == nil {
 		return
 	}
-	if err := u.eng.Signal(context.Background(), *t, syscall.SIGKILL); err != nil {
-		u.setError("kill: %v", err)
-		return
-	}
-	u.setMessage("sent SIGKILL to %s", t.ShortID())
+	id := t.ShortID()
+	u.background("sent SIGKILL to "+id, func(ctx context.Context) error {
+		if err := u.eng.Kill(ctx, t.ID, syscall.SIGKILL); err != nil {
+			return fmt.Errorf("kill: %w", err)
+		}
+		return nil
+	})
 }
 
 func (u *UI) restart() {
@@ -86,12 +83,22 @@ func (u *UI) restart() {
 	}
 	tk := *t
 	u.setMessage("restarting %s…", tk.ShortID())
-	u.background("restarted "+tk.ShortID(), func(ctx context.Context) error {
-		fresh, err := u.eng.Restart(ctx, tk, stopGrace, logs.DefaultPolicy)
-		if err == nil {
-			u.app.QueueUpdateDraw(func() { u.selectedID = fresh.ID; u.reload() })
+	type restarted struct {
+		id  string
+		err error
+	}
+	async(u, func(ctx context.Context) restarted {
+		// The same log policy resolution as `ghost restart`: the engine's.
+		t, err := u.eng.Restart(ctx, tk.ID, engine.DefaultStopGrace)
+		return restarted{t.ID, err}
+	}, func(r restarted) {
+		if r.err != nil {
+			u.setError("restart: %v", r.err)
+			return
 		}
-		return err
+		u.selectedID = r.id
+		u.setMessage("restarted %s as %s", tk.ShortID(), r.id[:8])
+		u.reload()
 	})
 }
 
@@ -100,17 +107,17 @@ func (u *UI) askRemove() {
 	if t == nil {
 		return
 	}
-	if t.Status == task.Running {
+	if !t.Status.Finished() {
 		u.setError("%s is running: stop it first", t.ShortID())
 		return
 	}
 	tk := *t
 	u.ask("remove "+tk.ShortID()+" and its log?", func() {
-		if err := u.eng.Remove(context.Background(), tk); err != nil {
-			u.setError("remove: %v", err)
-			return
-		}
-		u.setMessage("removed %s", tk.ShortID())
-		u.reload()
+		u.background("removed "+tk.ShortID(), func(ctx context.Context) error {
+			if err := u.eng.Remove(ctx, tk.ID); err != nil {
+				return fmt.Errorf("remove: %w", err)
+			}
+			return nil
+		})
 	})
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/rivo/tview"
 
-	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -27,20 +26,28 @@ func (u *UI) showDetails() {
 	if t == nil {
 		return
 	}
-	full, err := u.eng.Store.Get(context.Background(), t.ID)
-	if err != nil {
-		u.setError("reading task: %v", err)
-		return
+	id := t.ID
+	type read struct {
+		t   task.Task
+		err error
 	}
-	full.Status, full.ExitCode, full.Signal, full.FinishedAt = t.Status, t.ExitCode, t.Signal, t.FinishedAt
-	u.details.SetText(detailsText(full, u.now())).ScrollToBeginning()
-	u.pages.ShowPage("details")
-	u.app.SetFocus(u.details)
+	async(u, func(ctx context.Context) read {
+		full, err := u.eng.Get(ctx, id) // reconciled, as every reader
+		return read{full, err}
+	}, func(r read) {
+		if r.err != nil {
+			u.setError("reading task: %v", r.err)
+			return
+		}
+		u.details.SetText(detailsText(r.t, u.now())).ScrollToBeginning()
+		u.pages.ShowPage("details")
+		u.app.SetFocus(u.details)
+	})
 }
 
 func detailsText(t task.Task, now time.Time) string {
 	var b strings.Builder
-	for _, f := range t.Describe(now, printable.Quote) {
+	for _, f := range t.Describe(now) {
 		fmt.Fprintf(&b, "[::b]%-10s[::-] %s\n", f.Label, tview.Escape(safe(f.Value)))
 	}
 	fmt.Fprintf(&b, "\n[::b]environment[::-] (%d variables; secret-looking values masked)\n", len(t.Env))

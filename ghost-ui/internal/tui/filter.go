@@ -21,10 +21,10 @@ func (s stateFilter) String() string {
 
 func (s stateFilter) next() stateFilter { return (s + 1) % 3 }
 
-func (s stateFilter) keeps(t task.Task) bool {
+func (s stateFilter) keeps(t task.Listing) bool {
 	switch s {
 	case runningOnly:
-		return t.Status == task.Running
+		return !t.Status.Finished() // restarting ones too: they will run again
 	case finishedOnly:
 		return t.Status.Finished()
 	}
@@ -33,9 +33,9 @@ func (s stateFilter) keeps(t task.Task) bool {
 
 // filtered applies the state filter and the text filter, which matches
 // the name, the command or the id, case-insensitively.
-func (u *UI) filtered() []task.Task {
+func (u *UI) filtered() []task.Listing {
 	needle := strings.ToLower(u.filterText)
-	var out []task.Task
+	var out []task.Listing
 	for _, t := range u.tasks {
 		if !u.states.keeps(t) {
 			continue

@@ -10,7 +10,7 @@ import (
 
 	"github.com/rivo/tview"
 
-	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 )
 
 // Bounds of the log pane: it starts from the last startLines lines and
@@ -150,36 +150,40 @@ func (u *UI) showLog() {
 	if id == "" {
 		return
 	}
-	dir := u.eng.Dir.LogDir()
 	if !u.live {
-		logs.Copy(u.log.sink(id), dir, id, startLines)
+		u.eng.Log(u.log.sink(id), id, engine.LogOptions{Tail: startLines})
 		u.drawLog()
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(u.ctx)
 	u.log.setCancel(cancel)
-	go u.followLog(ctx, dir, id)
+	go u.followLog(ctx, id)
 }
 
-func (u *UI) followLog(ctx context.Context, dir, id string) {
-	f, err := logs.NewFollower(dir, id, startLines)
-	if err != nil {
+// followLog feeds the pane through the engine's one follower, which ends
+// with the task (the pane keeps what it shows) or when another task is
+// selected.
+func (u *UI) followLog(ctx context.Context, id string) {
+	w := drawingWriter{u: u, id: id, sink: u.log.sink(id)}
+	err := u.eng.Follow(ctx, w, id, engine.LogOptions{Tail: startLines})
+	if err != nil && ctx.Err() == nil {
 		u.app.QueueUpdateDraw(func() { u.setError("reading log: %v", err) })
-		return
 	}
-	defer f.Close()
-	w := u.eng.WatchTask(id)
-	defer w.Close()
-	for {
-		if n, _ := f.Drain(u.log.sink(id)); n > 0 {
-			u.scheduleLogDraw(id)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.C:
-		}
+}
+
+// drawingWriter writes into the pane and asks for a (coalesced) redraw.
+type drawingWriter struct {
+	u    *UI
+	id   string
+	sink io.Writer
+}
+
+func (w drawingWriter) Write(b []byte) (int, error) {
+	n, err := w.sink.Write(b)
+	if n > 0 {
+		w.u.scheduleLogDraw(w.id)
 	}
+	return n, err
 }
 
 // scheduleLogDraw asks for one redraw of the pane after drawEvery, however

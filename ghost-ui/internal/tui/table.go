@@ -1,9 +1,6 @@
 package tui
 
 import (
-	"strconv"
-	"time"
-
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
@@ -11,35 +8,30 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-var columns = []string{"ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND"}
-
 // safe makes untrusted text printable; tview.Escape is applied on top
 // wherever a widget reads colour tags.
 func safe(s string) string { return printable.String(s) }
 
 func (u *UI) renderTable() {
 	u.table.Clear()
-	for i, c := range columns {
+	for i, c := range task.Columns {
 		u.table.SetCell(0, i, tview.NewTableCell(c).SetSelectable(false).SetAttributes(tcell.AttrBold))
 	}
 	now := u.now()
 	selectedRow := 0
 	for r, t := range u.shown {
 		row := r + 1
-		cells := []string{
-			t.ShortID(), orDash(t.Name), string(t.Status), t.ExitText(), pidText(t.PID),
-			startedText(t.StartedAt, now), task.FormatRuntime(t.Runtime(now)), printable.Quote(t.Command),
-		}
-		for i, text := range cells {
+		// The one row formatter, shared with `ghost list`.
+		for i, text := range t.Cells(now) {
 			// Cells read colour tags, so untrusted text is escaped twice:
 			// for the terminal (printable) and for tview (Escape).
 			cell := tview.NewTableCell(tview.Escape(printable.String(text)))
 			switch i {
-			case 2:
+			case task.ColState:
 				cell.SetTextColor(stateColor(t))
-			case 1:
+			case task.ColName:
 				cell.SetMaxWidth(16)
-			case 7:
+			case task.ColCommand:
 				cell.SetExpansion(1)
 			}
 			u.table.SetCell(row, i, cell)
@@ -82,7 +74,7 @@ func (u *UI) move(delta int) {
 	u.showLog()
 }
 
-func stateColor(t task.Task) tcell.Color {
+func stateColor(t task.Listing) tcell.Color {
 	switch t.Status {
 	case task.Running:
 		return tcell.ColorGreen
@@ -97,24 +89,9 @@ func stateColor(t task.Task) tcell.Color {
 	return tcell.ColorYellow
 }
 
-func pidText(pid int) string {
-	if pid <= 0 {
-		return "-"
-	}
-	return strconv.Itoa(pid)
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
-}
-
-func startedText(t, now time.Time) string {
-	t = t.Local()
-	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-		return t.Format("15:04:05")
-	}
-	return t.Format("01-02 15:04")
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -61,26 +63,21 @@ var fixtures = []fixture{
 // on an 80x24 simulation screen, not started (no background work).
 func newTestUI(t *testing.T) (*UI, tcell.SimulationScreen) {
 	t.Helper()
-	eng, err := engine.OpenDir(filepath.Join(t.TempDir(), "ghost"))
+	dir := filepath.Join(t.TempDir(), "ghost")
+	eng, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	ctx := context.Background()
 	for _, f := range fixtures {
-		tk := task.Task{ID: f.id, Name: f.name, Command: f.command, Cwd: "/srv", StartedAt: base.Add(f.started),
-			LogPath: "/data/logs/" + f.id + ".log", Env: map[string]string{"HOME": "/root", "API_TOKEN": "hunter2"}}
-		if err := eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
-			t.Fatal(err)
-		}
+		tk := task.Task{Listing: task.Listing{ID: f.id, Name: f.name, Command: f.command, Cwd: "/srv", StartedAt: base.Add(f.started),
+			LogPath: "/data/logs/" + f.id + ".log"}, Env: map[string]string{"HOME": "/root", "API_TOKEN": "hunter2"}}
 		end := f.end
 		if end.Status != task.Unknown {
 			end.FinishedAt = base.Add(f.started + 90*time.Second)
 		}
-		if _, err := eng.Store.Finish(ctx, f.id, end); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(logs.Path(eng.Dir.LogDir(), f.id), []byte(f.log), 0o600); err != nil {
+		addFinished(t, dir, tk, end)
+		if err := os.WriteFile(logs.Path(filepath.Join(dir, "logs"), f.id), []byte(f.log), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -93,7 +90,35 @@ func newTestUI(t *testing.T) (*UI, tcell.SimulationScreen) {
 	u := New(app, eng)
 	u.now = func() time.Time { return base.Add(time.Hour) }
 	u.render()
+	testDirs.Store(u, dir)
 	return u, screen
+}
+
+// testDirs holds the data directory of each UI newTestUI built.
+var testDirs sync.Map
+
+func dataDir(u *UI) string {
+	d, _ := testDirs.Load(u)
+	return d.(string)
+}
+
+// addFinished writes a finished task straight into the data directory's
+// database, as another ghost process would have.
+func addFinished(t testing.TB, dir string, tk task.Task, end task.End) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, "tasks.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tk.Status = task.Running
+	if err := st.Reserve(ctx, tk, []task.Status{task.Running}, func(task.Task) bool { return false }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetEnd(ctx, tk.ID, end, []task.Status{task.Running}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // draw renders the UI and returns the screen as text.
@@ -216,10 +241,8 @@ func TestKeysMoveTheSelectionAndTheLogFollows(t *testing.T) {
 func TestSelectionStaysOnTheSameTaskWhenTheListChanges(t *testing.T) {
 	u, _ := newTestUI(t)
 	press(u, runeKey('G')) // the oldest
-	ctx := context.Background()
-	newer := task.Task{ID: "55555555-eeee-4eee-8eee-000000000005", Command: []string{"true"}, StartedAt: base.Add(time.Hour)}
-	u.eng.Store.Reserve(ctx, newer, func(task.Task) bool { return false })
-	u.eng.Store.Finish(ctx, newer.ID, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(time.Hour)})
+	newer := task.Task{Listing: task.Listing{ID: "55555555-eeee-4eee-8eee-000000000005", Command: []string{"true"}, StartedAt: base.Add(time.Hour)}}
+	addFinished(t, dataDir(u), newer, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(time.Hour)})
 	u.reload()
 	if u.selectedID != fixtures[0].id {
 		t.Fatalf("selection moved to %s", u.selectedID)
@@ -290,14 +313,14 @@ func TestRemoveAsksThenDeletesTaskAndLog(t *testing.T) {
 		t.Fatal("d did not ask")
 	}
 	press(u, runeKey('n'))
-	if _, err := u.eng.Store.Get(context.Background(), id); err != nil {
+	if _, err := u.eng.Get(context.Background(), id); err != nil {
 		t.Fatal("n removed the task")
 	}
 	press(u, runeKey('d'), runeKey('y'))
-	if _, err := u.eng.Store.Get(context.Background(), id); err == nil {
+	if _, err := u.eng.Get(context.Background(), id); err == nil {
 		t.Fatal("y did not remove the task")
 	}
-	if _, err := os.Stat(logs.Path(u.eng.Dir.LogDir(), id)); err == nil {
+	if _, err := os.Stat(logs.Path(filepath.Join(dataDir(u), "logs"), id)); err == nil {
 		t.Error("the log is still there")
 	}
 	if u.selectedID == id || len(u.shown) != 3 {
@@ -353,27 +376,22 @@ func TestMaskEnv(t *testing.T) {
 // A running task older than the newest tasks the table holds is shown all
 // the same, after them.
 func TestOldRunningTaskStaysInSight(t *testing.T) {
-	eng, err := engine.OpenDir(filepath.Join(t.TempDir(), "ghost"))
+	dir := filepath.Join(t.TempDir(), "ghost")
+	eng, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer eng.Close()
 	ctx := context.Background()
-	old, err := eng.Run(ctx, engine.RunOptions{Command: []string{"sleep", "30"}, Cwd: "/", Env: os.Environ()})
+	old, err := eng.Run(ctx, engine.Spec{Command: []string{"sleep", "30"}, Cwd: "/", Env: os.Environ()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer eng.Stop(ctx, old, 0)
+	defer eng.Stop(ctx, old.ID, 0)
 	later := time.Now().Add(time.Hour)
 	for i, id := range []string{"newer-1", "newer-2", "newer-3"} {
-		tk := task.Task{ID: id, Command: []string{"true"}, Cwd: "/", StartedAt: later.Add(time.Duration(i) * time.Minute), LogPath: "/x"}
-		if err := eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
-			t.Fatal(err)
-		}
-		code := 0
-		if _, err := eng.Store.Finish(ctx, id, task.End{Status: task.Exited, ExitCode: &code, FinishedAt: later}); err != nil {
-			t.Fatal(err)
-		}
+		tk := task.Task{Listing: task.Listing{ID: id, Command: []string{"true"}, Cwd: "/", StartedAt: later.Add(time.Duration(i) * time.Minute), LogPath: "/x"}}
+		addFinished(t, dir, tk, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: later})
 	}
 	got, more, err := shownTasks(ctx, eng, 2)
 	if err != nil || !more {

@@ -2,9 +2,10 @@
 // a details view and the keys that act on tasks. It is built on a
 // *tview.Application given from outside, so tests drive it on a simulation
 // screen. The rule inside: UI state is touched only on tview's event
-// goroutine; background work (reloads, log following, stopping a task)
-// hands its result over with QueueUpdateDraw, and never from inside a
-// handler, where that would deadlock.
+// goroutine; everything that reads the database or waits (reloads, log
+// following, details, stop, kill, restart, remove) runs off it, through
+// u.async or a goroutine of its own, and hands its result over with
+// QueueUpdateDraw, never from inside a handler, where that would deadlock.
 package tui
 
 import (
@@ -17,9 +18,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
-	"github.com/ghostproject/ghost/ghost-core/watch"
 )
 
 // maxTasks bounds the table: the newest tasks are what a person scans,
@@ -45,9 +44,9 @@ type UI struct {
 	help    *tview.TextView
 	filter  *tview.InputField
 
-	tasks      []task.Task // as loaded, newest first
-	more       bool        // older finished tasks exist beyond tasks
-	shown      []task.Task // after the filters
+	tasks      []task.Listing // as loaded, newest first
+	more       bool           // older finished tasks exist beyond tasks
+	shown      []task.Listing // after the filters
 	selectedID string
 	filterText string
 	states     stateFilter
@@ -62,13 +61,15 @@ type UI struct {
 	live bool // background reloads and log following run (Start was called)
 
 	stopOnce sync.Once
-	done     chan struct{}
+	ctx      context.Context // ends with Close: background work stops
+	cancel   context.CancelFunc
 }
 
 // New builds the screen on app, reading tasks from eng once. Call Start
 // to keep it live.
 func New(app *tview.Application, eng *engine.Engine) *UI {
-	u := &UI{app: app, eng: eng, now: time.Now, following: true, done: make(chan struct{})}
+	u := &UI{app: app, eng: eng, now: time.Now, following: true}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.log = newLogPane()
 	u.build()
 	u.reload()
@@ -114,59 +115,65 @@ func (u *UI) Start() {
 
 // Close stops the background work.
 func (u *UI) Close() {
-	u.stopOnce.Do(func() { close(u.done) })
+	u.stopOnce.Do(u.cancel)
 	u.log.stop()
 }
 
-// watchTasks reloads the tasks when the database changes (PRAGMA
-// data_version, woken by file events in the data directory), and at
-// least every second refreshes run times and notices tasks whose monitor
-// died without a word.
+// watchTasks reloads the tasks whenever the engine's change feed says they
+// may have changed, which it does at least every second (run times, and
+// tasks whose monitor died without a word).
 func (u *UI) watchTasks() {
-	w := watch.Dirs(time.Second, u.eng.Dir.Path)
-	defer w.Close()
-	ctx := context.Background()
-	var last int64 = -1
-	lastFull := time.Now()
-	for {
-		select {
-		case <-u.done:
+	for range u.eng.Changes(u.ctx, time.Second) {
+		tasks, more, err := shownTasks(u.ctx, u.eng, maxTasks)
+		if u.ctx.Err() != nil {
 			return
-		case <-w.C:
 		}
-		v, err := u.eng.Store.DataVersion(ctx)
-		if err == nil && v == last && time.Since(lastFull) < time.Second {
-			continue // a log was written or the -shm touched: nothing for the table
-		}
-		last, lastFull = v, time.Now()
-		tasks, more, err := shownTasks(ctx, u.eng, maxTasks)
 		u.app.QueueUpdateDraw(func() { u.setTasks(tasks, more, err) })
-		// Coalesce: a burst of changes costs one reload per 100ms at most.
-		select {
-		case <-u.done:
-			return
-		case <-time.After(100 * time.Millisecond):
-		}
 	}
 }
 
-// reload reads the tasks now, on the calling goroutine.
+// reload reads the tasks again, off the event goroutine once live.
 func (u *UI) reload() {
-	tasks, more, err := shownTasks(context.Background(), u.eng, maxTasks)
-	u.setTasks(tasks, more, err)
+	type loaded struct {
+		tasks []task.Listing
+		more  bool
+		err   error
+	}
+	async(u, func(ctx context.Context) loaded {
+		tasks, more, err := shownTasks(ctx, u.eng, maxTasks)
+		return loaded{tasks, more, err}
+	}, func(l loaded) { u.setTasks(l.tasks, l.more, l.err) })
+}
+
+// async runs work off the event goroutine and then, on it, done with the
+// result: the rule of this package for anything that reads the database
+// or waits. Before Start (tests drive the UI without an event loop) both
+// run at once, in order.
+func async[R any](u *UI, work func(ctx context.Context) R, done func(R)) {
+	if !u.live {
+		done(work(u.ctx))
+		return
+	}
+	go func() {
+		r := work(u.ctx)
+		if u.ctx.Err() != nil {
+			return
+		}
+		u.app.QueueUpdateDraw(func() { done(r) })
+	}()
 }
 
 // shownTasks reads what the table shows, newest first: the newest limit
 // tasks and every running one besides, however old, and whether older
 // tasks were left out. A server started before a thousand builds must not
 // drop out of sight while it runs.
-func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Task, bool, error) {
-	tasks, err := eng.List(ctx, store.Filter{Limit: limit + 1})
+func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Listing, bool, error) {
+	tasks, err := eng.List(ctx, engine.Filter{Limit: limit + 1})
 	if err != nil || len(tasks) <= limit {
 		return tasks, false, err
 	}
 	tasks = tasks[:limit]
-	running, err := eng.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	running, err := eng.List(ctx, engine.Filter{Statuses: []task.Status{task.Running, task.Restarting}})
 	if err != nil {
 		return nil, false, err
 	}
@@ -184,7 +191,7 @@ func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Task
 	return tasks, true, nil
 }
 
-func (u *UI) setTasks(tasks []task.Task, more bool, err error) {
+func (u *UI) setTasks(tasks []task.Listing, more bool, err error) {
 	if err != nil {
 		u.setError("reading tasks: %v", err)
 		return
@@ -249,7 +256,7 @@ func (u *UI) setMessage(format string, args ...any) {
 }
 
 // selectedTask is the task under the cursor, or nil.
-func (u *UI) selectedTask() *task.Task {
+func (u *UI) selectedTask() *task.Listing {
 	for i := range u.shown {
 		if u.shown[i].ID == u.selectedID {
 			return &u.shown[i]
