@@ -113,7 +113,9 @@ func (e *Engine) notes() lifecycle.Notes { return monitor.Records(e.dir.ExitDir(
 
 // Spec describes a command to start.
 type Spec struct {
-	Name    string
+	Name string
+	// Project is the app the task belongs to (`ghost up`), or empty.
+	Project string
 	Command []string
 	// Cwd is the absolute working directory.
 	Cwd string
@@ -121,6 +123,10 @@ type Spec struct {
 	Env []string
 	// Log bounds the task's log files.
 	Log LogPolicy
+	// TTY runs the task on a pseudo-terminal (Unix only) of Size, or
+	// DefaultTTYSize when Size is zero.
+	TTY  bool
+	Size TTYSize
 }
 
 // Launch starts a task and returns its id once its command runs. It does
@@ -128,6 +134,15 @@ type Spec struct {
 // that cannot start yields an error matching ErrCommandNotFound,
 // ErrNotExecutable, ErrNoCwd or task.ErrNameTaken, and leaves nothing.
 func (e *Engine) Launch(ctx context.Context, s Spec) (string, error) {
+	if s.TTY && !TTYSupported {
+		return "", ErrNoTTY
+	}
+	if s.Size == (TTYSize{}) {
+		s.Size = DefaultTTYSize
+	}
+	if s.TTY {
+		s.Env = withTerm(s.Env)
+	}
 	id, err := uuid.NewV4()
 	if err != nil {
 		return "", fmt.Errorf("making task id: %w", err)
@@ -136,8 +151,9 @@ func (e *Engine) Launch(ctx context.Context, s Spec) (string, error) {
 		s.Log = logs.DefaultPolicy
 	}
 	_, err = monitor.Start(ctx, monitor.Spec{
-		ID: id.String(), DataDir: e.dir.Path, Name: s.Name,
+		ID: id.String(), DataDir: e.dir.Path, Name: s.Name, Project: s.Project,
 		Command: s.Command, Env: s.Env, Cwd: s.Cwd, Log: s.Log,
+		TTY: s.TTY, Cols: s.Size.Cols, Rows: s.Size.Rows,
 	})
 	if err != nil {
 		return "", err
@@ -174,6 +190,9 @@ type Filter struct {
 	Statuses []task.Status
 	// Limit caps the number of tasks, newest first; 0 means no cap.
 	Limit int
+	// Project keeps only the tasks of this project (`ghost up`); empty
+	// keeps all.
+	Project string
 }
 
 // List returns the tasks f keeps, newest first, each in its true state.
@@ -207,8 +226,8 @@ func (e *Engine) Each(ctx context.Context, f Filter, fn func(task.Listing) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	sf := store.Filter{Statuses: f.Statuses, Limit: f.Limit}
-	if !changed && onlyLive(f.Statuses) && f.Limit == 0 {
+	sf := store.Filter{Statuses: f.Statuses, Limit: f.Limit, Project: f.Project}
+	if !changed && onlyLive(f.Statuses) && f.Limit == 0 && f.Project == "" {
 		// The live tasks were just read and none changed: no second read.
 		for _, t := range live {
 			if slicesContains(f.Statuses, t.Status) {
@@ -455,7 +474,12 @@ func (e *Engine) Restart(ctx context.Context, id string, grace time.Duration) (t
 			return task.Task{}, err
 		}
 	}
-	return e.Run(ctx, Spec{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy})
+	s := Spec{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy}
+	if t.TTY != "" {
+		s.TTY = true
+		s.Size, _ = ParseTTYSize(t.TTY)
+	}
+	return e.Run(ctx, s)
 }
 
 // Ports returns the sockets the task's process group listens on; empty

@@ -38,9 +38,15 @@ func (e *Engine) Follow(ctx context.Context, w io.Writer, id string, o LogOption
 // watchTask wakes on every change to task id's files: output written, its
 // log rotated, its monitor's exit record appearing.
 func (e *Engine) watchTask(id string) *watch.Watcher {
-	return watch.Matching(250*time.Millisecond, func(path string) bool {
+	return e.watchMatching(func(path string) bool {
 		return strings.HasPrefix(filepath.Base(path), id+".")
-	}, e.dir.LogDir(), e.dir.ExitDir())
+	})
+}
+
+// watchMatching wakes on every change to the log or exit record files
+// that filter accepts.
+func (e *Engine) watchMatching(filter func(path string) bool) *watch.Watcher {
+	return watch.Matching(250*time.Millisecond, filter, e.dir.LogDir(), e.dir.ExitDir())
 }
 
 // watchEnds wakes when a monitor leaves an exit record: a task ended.

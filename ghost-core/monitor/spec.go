@@ -22,10 +22,16 @@ type Spec struct {
 	ID      string
 	DataDir string
 	Name    string
+	// Project is the app the task belongs to (`ghost up`), or empty.
+	Project string
 	Command []string
 	Env     []string
 	Cwd     string
 	Log     logs.Policy
+	// TTY runs the task on a pseudo-terminal of Cols x Rows instead of
+	// two pipes.
+	TTY        bool
+	Cols, Rows uint16
 }
 
 // report is what the monitor tells its launcher once the task runs or has

@@ -12,7 +12,7 @@ import (
 func TestSpecRoundTrip(t *testing.T) {
 	for _, s := range []Spec{
 		{},
-		{ID: "id", DataDir: "/d", Name: "web", Command: []string{"sh", "-c", "echo \xff\x00"},
+		{ID: "id", DataDir: "/d", Name: "app/web", Project: "app", Command: []string{"sh", "-c", "echo \xff\x00"},
 			Env: []string{"A=1", "B=\n"}, Cwd: "/tmp", Log: logs.Policy{MaxSize: 10 << 20, MaxFiles: 5}},
 		{Command: []string{""}, Env: []string{}, Log: logs.Policy{MaxSize: -1, MaxFiles: -3}},
 	} {

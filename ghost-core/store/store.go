@@ -97,29 +97,6 @@ func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: setUp})
 }
 
-// setUp readies each new connection: it keeps the write-ahead log and its
-// index file between connections and reads the file through a map. Every
-// ghost command is a short process, so nearly every close is the last one,
-// and by default the last close deletes both files for the next opener to
-// create again. The last close still checkpoints and then cuts the log to
-// nothing: each process opens the database first, and a first opener must
-// re-read the whole log to rebuild its index, so a log left long (as with
-// SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) costs every command more than the
-// checkpoint saved.
-func setUp(c *sqlite3.SQLiteConn) error {
-	if err := c.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_PERSIST_WAL, 1); err != nil {
-		return fmt.Errorf("keeping the write-ahead log: %w", err)
-	}
-	// With a size limit set, the last close truncates the log.
-	if _, err := c.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", walKeep), nil); err != nil {
-		return fmt.Errorf("limiting the write-ahead log: %w", err)
-	}
-	if _, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapSize), nil); err != nil {
-		return fmt.Errorf("mapping the database: %w", err)
-	}
-	return nil
-}
-
 // mmapSize is how much of the database file SQLite reads through a memory
 // map instead of read calls into pages of its own cache: a listing walks
 // megabytes of index, and a fresh process pays a fault for every new page
@@ -278,22 +255,13 @@ func retryBusy(ctx context.Context, fn func() error) error {
 	}
 }
 
-func isBusy(err error) bool {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
-	}
-	return false
-}
-
 // classify wraps err with what was being done, and turns SQLite's codes for
 // a damaged file into ErrCorrupt.
 func (s *Store) classify(doing string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var se sqlite3.Error
-	if errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt) {
+	if isDamaged(err) {
 		return fmt.Errorf("%s %s: %w", doing, s.path, ErrCorrupt)
 	}
 	if errors.Is(err, ErrBusy) || errors.Is(err, ErrCorrupt) {

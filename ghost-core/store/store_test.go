@@ -382,12 +382,20 @@ func FuzzDecodeList(f *testing.F) {
 }
 
 func TestPlainListAgreesWithJSON(t *testing.T) {
-	for _, in := range []string{`[]`, `["a"]`, `["sh","-c","echo hi"]`, ` [ "a" , "b" ] `, `["a",]`, `["a" "b"]`, `["a\"b"]`, `[1]`, `["日本"]`, `[`} {
+	// accept says whether the fast path must take the input itself: a
+	// fast path that always declines would agree with JSON trivially.
+	for in, accept := range map[string]bool{
+		`[]`: true, `["a"]`: true, `["sh","-c","echo hi"]`: true, `["日本"]`: true, `[ "a" , "b" ]`: true,
+		` [ "a" , "b" ] `: false, `["a",]`: false, `["a" "b"]`: false, `["a\"b"]`: false, `[1]`: false, `[`: false,
+	} {
 		got, ok := plainList(in)
 		var want []string
 		err := json.Unmarshal([]byte(in), &want)
 		if ok && (err != nil || !slices.Equal(got, want)) {
 			t.Errorf("plainList(%q) = %q, json says %q, %v", in, got, want, err)
+		}
+		if ok != accept {
+			t.Errorf("plainList(%q) accepted %v, want %v", in, ok, accept)
 		}
 	}
 }
@@ -398,11 +406,17 @@ func FuzzPlainList(f *testing.F) {
 	f.Add(`["a",]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		got, ok := plainList(s)
+		var want []string
+		err := json.Unmarshal([]byte(s), &want)
 		if !ok {
+			// What ghost itself writes (compact, nothing escaped) is the
+			// case the fast path exists for: it must not decline it.
+			if b, merr := json.Marshal(want); err == nil && merr == nil && string(b) == s && !strings.Contains(s, `\`) {
+				t.Fatalf("plainList(%q) declined a plain list", s)
+			}
 			return
 		}
-		var want []string
-		if err := json.Unmarshal([]byte(s), &want); err != nil || !slices.Equal(got, want) {
+		if err != nil || !slices.Equal(got, want) {
 			t.Fatalf("plainList(%q) = %q, json: %q %v", s, got, want, err)
 		}
 	})
@@ -412,7 +426,8 @@ func FuzzPlainList(f *testing.F) {
 // environments, a few KiB a task, and reading them made a long list slow.
 func TestListingsNeverReadTheTable(t *testing.T) {
 	s, _ := openTemp(t)
-	for _, f := range []Filter{{}, {Limit: 5}, {Statuses: []task.Status{task.Exited, task.Killed, task.Unknown}}} {
+	for _, f := range []Filter{{}, {Limit: 5}, {Statuses: []task.Status{task.Exited, task.Killed, task.Unknown}}, {Project: "app"},
+		{Project: "app", Statuses: []task.Status{task.Exited}}} {
 		q, args := listQuery(f, listing)
 		vals := make([]any, len(args))
 		for i, a := range args {
@@ -498,5 +513,48 @@ func TestLiveCarriesTheIdentity(t *testing.T) {
 	listed, _ := s.List(ctx, Filter{})
 	if len(listed) != 1 || listed[0].PID != 77 || listed[0].Status != task.Running {
 		t.Errorf("listing: %+v", listed)
+	}
+}
+
+// A task keeps the project it was reserved with, and a listing by project
+// keeps only that project's tasks, whatever their state.
+func TestProjectIsKeptAndFiltered(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	base := time.Unix(1_700_000_000, 0)
+	for i, tk := range []task.Task{newTask("a1", "app/web", base), newTask("b2", "lone", base), newTask("c3", "app/worker", base), newTask("d4", "other/web", base)} {
+		tk.StartedAt = base.Add(time.Duration(i) * time.Second)
+		if tk.Name != "lone" {
+			tk.Project, _, _ = strings.Cut(tk.Name, "/")
+		}
+		if err := s.Reserve(ctx, tk, live, never); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.SetEnd(ctx, "a1", task.End{Status: task.Exited, ExitCode: new(int)}, live); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(f Filter) []string {
+		tasks, err := s.List(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, tk := range tasks {
+			out = append(out, tk.ID+":"+tk.Project)
+		}
+		return out
+	}
+	if got, want := ids(Filter{Project: "app"}), []string{"c3:app", "a1:app"}; !slices.Equal(got, want) {
+		t.Errorf("project app: %v, want %v", got, want)
+	}
+	if got, want := ids(Filter{Project: "app", Statuses: []task.Status{task.Running}}), []string{"c3:app"}; !slices.Equal(got, want) {
+		t.Errorf("running in app: %v, want %v", got, want)
+	}
+	if got, want := ids(Filter{}), []string{"d4:other", "c3:app", "b2:", "a1:app"}; !slices.Equal(got, want) {
+		t.Errorf("all: %v, want %v", got, want)
+	}
+	if got, err := s.Get(ctx, "c3"); err != nil || got.Project != "app" {
+		t.Errorf("Get: project %q, %v", got.Project, err)
 	}
 }

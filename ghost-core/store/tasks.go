@@ -21,10 +21,10 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, proc_start, boot_id, monitor_pid, monitor_start, log_error, stop_requested`
+	log_path, name, signal, project, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty, stop_requested`
 
 // listingColumns is the number of leading columns Each reads.
-const listingColumns = 12
+const listingColumns = 13
 
 // listing is the column list of Each.
 var listing = strings.Join(strings.Split(columns, ",")[:listingColumns], ",")
@@ -66,10 +66,10 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, ho
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, boot_id, monitor_pid, monitor_start)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, string(t.Status), t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), t.BootID, t.MonitorPID, int64(t.MonitorStart))
+			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY)
 		return err
 	})
 }
@@ -137,6 +137,15 @@ func (s *Store) SetStopRequested(ctx context.Context, id string, from []task.Sta
 		return err
 	})
 	return changed, err
+}
+
+// SetLogError records, while a task runs, what its log went through that
+// output survived (its file deleted and started again).
+func (s *Store) SetLogError(ctx context.Context, id, msg string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE tasks SET log_error = ? WHERE id = ?`, msg, id)
+		return err
+	})
 }
 
 // StopRequested reports whether a stop of the task was asked for.
@@ -249,6 +258,8 @@ type Filter struct {
 	Few bool
 	// Limit caps the number of tasks returned, newest first; 0 means no cap.
 	Limit int
+	// Project keeps only the tasks of this project; empty keeps all.
+	Project string
 }
 
 // List returns the tasks Each would give, in a slice.
@@ -348,14 +359,22 @@ func (s *Store) walk(ctx context.Context, q string, args []driver.NamedValue, ro
 func listQuery(f Filter, cols string) (string, []driver.NamedValue) {
 	q := `SELECT ` + cols + ` FROM tasks`
 	var args []driver.NamedValue
+	var where []string
 	if !f.Few || len(f.Statuses) == 0 {
 		q += ` INDEXED BY idx_tasks_list`
 	}
 	if len(f.Statuses) > 0 {
-		q += ` WHERE status IN (` + placeholders(len(f.Statuses)) + `)`
-		for i, st := range f.Statuses {
-			args = append(args, driver.NamedValue{Ordinal: i + 1, Value: string(st)})
+		where = append(where, `status IN (`+placeholders(len(f.Statuses))+`)`)
+		for _, st := range f.Statuses {
+			args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: string(st)})
 		}
+	}
+	if f.Project != "" {
+		where = append(where, `project = ?`)
+		args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: f.Project})
+	}
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	q += ` ORDER BY started_at DESC, rowid DESC`
 	if f.Limit > 0 {
@@ -406,7 +425,7 @@ func listingFrom(v []driver.Value) task.Listing {
 	t := task.Listing{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
-		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]),
+		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]),
 	}
 	if v[6] != nil {
 		c := int(integer(v[6]))
@@ -427,11 +446,12 @@ func listingFrom(v []driver.Value) task.Listing {
 // taskFrom makes a task from the values of all columns, and env if read.
 func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{Listing: listingFrom(v)}
-	t.ProcStart, t.BootID = uint64(integer(v[12])), text(v[13])
-	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[14])), uint64(integer(v[15])), text(v[16])
-	t.StopRequested = integer(v[17]) != 0
-	if len(v) > 18 {
-		if env := text(v[18]); env != "" {
+	t.ProcStart, t.BootID = uint64(integer(v[13])), text(v[14])
+	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[15])), uint64(integer(v[16])), text(v[17])
+	t.TTY = text(v[18])
+	t.StopRequested = integer(v[19]) != 0
+	if len(v) > 20 {
+		if env := text(v[20]); env != "" {
 			t.Env = decodeMap(env)
 		}
 	}

@@ -61,7 +61,11 @@ func (t Task) Describe(now time.Time) []Field {
 		}
 		return strconv.Itoa(p)
 	}
-	f := []Field{{"id", t.ID}, {"name", dash(t.Name)}, {"status", string(t.Status)}}
+	f := []Field{{"id", t.ID}, {"name", dash(t.Name)}}
+	if t.Project != "" {
+		f = append(f, Field{"project", t.Project})
+	}
+	f = append(f, Field{"status", string(t.Status)})
 	switch t.Status {
 	case Exited:
 		f = append(f, Field{"exit code", t.ExitText()})
@@ -78,6 +82,9 @@ func (t Task) Describe(now time.Time) []Field {
 		f = append(f, Field{"finished", t.FinishedAt.Local().Format(time.RFC3339)})
 	}
 	f = append(f, Field{"runtime", FormatRuntime(t.Runtime(now))}, Field{"log", t.LogPath})
+	if t.TTY != "" {
+		f = append(f, Field{"terminal", t.TTY})
+	}
 	if len(t.Ports) > 0 {
 		var ps string
 		for i, p := range t.Ports {

@@ -10,6 +10,7 @@ import (
 type JSONTask struct {
 	ID         string   `json:"id"`
 	Name       *string  `json:"name"`
+	Project    *string  `json:"project"`
 	PID        int      `json:"pid"`
 	PGID       int      `json:"pgid"`
 	Command    []string `json:"command"`
@@ -35,6 +36,7 @@ func (t Listing) JSON() JSONTask {
 	return JSONTask{
 		ID:         t.ID,
 		Name:       optional(t.Name),
+		Project:    optional(t.Project),
 		PID:        t.PID,
 		PGID:       t.PGID,
 		Command:    cmd,

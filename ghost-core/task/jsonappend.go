@@ -29,6 +29,8 @@ func (t Listing) AppendJSON(b []byte, depth int) []byte {
 	b = appendJSONString(b, t.ID)
 	field("name")
 	b = appendOptional(b, t.Name)
+	field("project")
+	b = appendOptional(b, t.Project)
 	field("pid")
 	b = strconv.AppendInt(b, int64(t.PID), 10)
 	field("pgid")

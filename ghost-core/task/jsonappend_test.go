@@ -46,7 +46,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	tasks := []Listing{
 		{},
 		{ID: "a", Command: []string{}},
-		{ID: "b", Name: "web", PID: 12, PGID: 12, Command: []string{"sh", "-c", "a < b && c > d"}, Cwd: "/tmp",
+		{ID: "b", Name: "app/web", Project: "app", PID: 12, PGID: 12, Command: []string{"sh", "-c", "a < b && c > d"}, Cwd: "/tmp",
 			Status: Exited, ExitCode: &code, StartedAt: time.Unix(1700000000, 0), FinishedAt: time.Unix(1700000060, 5),
 			LogPath: "/l/b.log"},
 		{ID: "c", Command: []string{"\x00\x01\b\f\n\r\t\"\\\x7f\xff\u2028\u2029é日本"}, Status: Killed, Signal: "SIGTERM", ExitCode: &zero},

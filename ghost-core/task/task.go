@@ -73,8 +73,11 @@ func (e *AmbiguousError) Error() string {
 // process identity (which only signalling and reconciling need). Lists
 // give Listings; a task looked at alone is a Task.
 type Listing struct {
-	ID         string
-	Name       string
+	ID   string
+	Name string
+	// Project is the app the task was started for by `ghost up`, empty for
+	// a task started alone; its name is then PROJECT/SERVICE.
+	Project    string
 	PID        int
 	PGID       int
 	Command    []string
@@ -105,6 +108,9 @@ type Task struct {
 	// StopRequested says that someone asked the task to stop (stop, kill,
 	// rm --force): its monitor must not start it again.
 	StopRequested bool
+	// TTY is the size of the pseudo-terminal the task runs on, as
+	// COLSxROWS, or "" when its output goes through pipes.
+	TTY string
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port

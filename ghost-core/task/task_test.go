@@ -127,15 +127,15 @@ func FuzzParseEnvFile(f *testing.F) {
 
 func TestFormatRuntime(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		-5 * time.Second:                   "-5s",
-		0:                                  "0s",
-		42 * time.Second:                   "42s",
-		3*time.Minute + 5*time.Second:      "3m05s",
-		2*time.Hour + 7*time.Minute:        "2h07m",
-		4*24*time.Hour + 3*time.Hour:       "4d03h",
-		400*24*time.Hour + 23*time.Hour:    "400d23h",
-		59*time.Minute + 59*time.Second:    "59m59s",
-		23*time.Hour + 59*time.Minute + 59: "23h59m",
+		-5 * time.Second:                "-5s",
+		0:                               "0s",
+		42 * time.Second:                "42s",
+		3*time.Minute + 5*time.Second:   "3m05s",
+		2*time.Hour + 7*time.Minute:     "2h07m",
+		4*24*time.Hour + 3*time.Hour:    "4d03h",
+		400*24*time.Hour + 23*time.Hour: "400d23h",
+		59*time.Minute + 59*time.Second: "59m59s",
+		23*time.Hour + 59*time.Minute + 59*time.Second: "23h59m",
 	} {
 		if got := FormatRuntime(d); got != want {
 			t.Errorf("FormatRuntime(%v) = %q, want %q", d, got, want)

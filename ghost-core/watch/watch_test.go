@@ -46,14 +46,48 @@ func TestWakesOnAChangeInTheDirectory(t *testing.T) {
 
 func TestMatchingIgnoresOtherFiles(t *testing.T) {
 	dir := t.TempDir()
-	w := Matching(time.Hour, func(p string) bool { return strings.HasSuffix(p, ".exit") }, dir)
+	// The filter reports each path it is asked about and waits to be let
+	// go: that orders the events without any timing.
+	asked := make(chan string)
+	release := make(chan struct{})
+	w := Matching(time.Hour, func(p string) bool {
+		asked <- filepath.Base(p)
+		<-release
+		return strings.HasSuffix(p, ".exit")
+	}, dir)
 	defer w.Close()
 	drain(w)
-	os.WriteFile(filepath.Join(dir, "a.log"), []byte("noise"), 0o600)
-	if waitWake(t, w, 200*time.Millisecond) {
-		t.Fatal("woken by a file the filter rejects")
+	next := func() string {
+		select {
+		case name := <-asked:
+			return name
+		case <-time.After(10 * time.Second):
+			t.Fatal("no event reached the filter")
+			return ""
+		}
 	}
+	os.WriteFile(filepath.Join(dir, "a.log"), []byte("noise"), 0o600)
 	os.WriteFile(filepath.Join(dir, "a.exit"), []byte("{}"), 0o600)
+	// Every event of a.log comes first; once the filter is asked about
+	// a.exit, the noise has been handled, and must not have woken anyone.
+	for name := next(); name != "a.exit"; name = next() {
+		release <- struct{}{}
+	}
+	select {
+	case <-w.C:
+		t.Fatal("woken by a file the filter rejects")
+	default:
+	}
+	go func() {
+		for {
+			select {
+			case release <- struct{}{}:
+			case <-asked:
+			case <-w.done:
+				return
+			}
+		}
+	}()
 	if !waitWake(t, w, 10*time.Second) {
 		t.Fatal("not woken by a matching file")
 	}

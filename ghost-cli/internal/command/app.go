@@ -19,19 +19,17 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-// Version and Commit are set at build time with -ldflags -X.
-var (
-	Version = "dev"
-	Commit  = "unknown"
-)
+// usage is ghost's one-line description, in --help and the man page.
+const usage = "run commands in the background and manage them, with no daemon"
 
 // Main runs the command line args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	var unknown string
+	cli.FlagStringer = flagString
 	app := &cli.App{
 		Name:                      "ghost",
-		Usage:                     "run commands in the background and manage them, with no daemon",
-		Version:                   Version + " (" + Commit + ")",
+		Usage:                     usage,
+		Version:                   engine.Version().String(),
 		Commands:                  commands(),
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
@@ -42,6 +40,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError:              onUsageError,
 	}
+	// The help command is ghost's own (help.go); urfave/cli adds its
+	// --help flag only when it adds its own command, so it is added here.
+	app.Flags = []cli.Flag{cli.HelpFlag}
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsageError
 	}

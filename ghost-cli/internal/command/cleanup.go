@@ -13,7 +13,7 @@ import (
 func cleanupCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "cleanup",
-		Usage: "delete finished tasks and their logs in bulk; print what was removed",
+		Usage: "delete finished tasks and their logs in bulk",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "older-than", Value: "7d", Usage: "only tasks that finished more than `DURATION` ago (0 for all)"},
 			&cli.StringFlag{Name: "status", Aliases: []string{"s"}, Value: "exited,killed,unknown", Usage: "only tasks in these `STATES`"},

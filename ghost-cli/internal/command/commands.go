@@ -15,8 +15,12 @@ func commands() []*cli.Command {
 		restartCommand(),
 		rmCommand(),
 		cleanupCommand(),
+		upCommand(),
+		downCommand(),
+		exportCommand(),
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),
+		helpCommand(),
 	}
 }

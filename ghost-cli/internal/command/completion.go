@@ -48,7 +48,13 @@ _ghost() {
         _files
     fi
 }
-compdef _ghost ghost
+# Autoloaded from a site-functions file, this file is the function's first
+# call: complete now. Sourced, register the function.
+if [[ $funcstack[1] == _ghost ]]; then
+    _ghost "$@"
+else
+    compdef _ghost ghost
+fi
 `,
 	"fish": `# ghost completion for fish
 complete -c ghost -f -a '(ghost __complete (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)'
@@ -84,12 +90,14 @@ func completeCommand() *cli.Command {
 }
 
 // takesTask lists the commands whose arguments are tasks.
-var takesTask = map[string]bool{"status": true, "log": true, "stop": true, "kill": true, "wait": true, "restart": true, "rm": true}
+var takesTask = map[string]bool{"status": true, "log": true, "stop": true, "kill": true, "wait": true, "restart": true, "rm": true, "export": true}
 
 // flagValues lists the values a flag can take, where they are few.
 var flagValues = map[string][]string{
-	"--status": {"running", "exited", "killed", "unknown", "finished"},
-	"--signal": {"TERM", "KILL", "INT", "HUP", "QUIT", "USR1", "USR2", "STOP", "CONT"},
+	"--status":  {"running", "exited", "killed", "unknown", "finished"},
+	"--signal":  {"TERM", "KILL", "INT", "HUP", "QUIT", "USR1", "USR2", "STOP", "CONT"},
+	"--restart": restartPolicies,
+	"--format":  exportFormats,
 }
 
 func candidates(cmds []*cli.Command, words []string) []string {
@@ -135,7 +143,27 @@ func candidates(cmds []*cli.Command, words []string) []string {
 	if takesTask[cmd.Name] {
 		return withPrefix(taskWords(), cur)
 	}
+	if cmd.Name == "up" || cmd.Name == "down" {
+		return withPrefix(serviceWords(), cur)
+	}
 	return nil
+}
+
+// serviceWords are the services of ./Procfile.
+func serviceWords() []string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	app, err := engine.LoadApp(engine.AppOptions{Wd: wd})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range app.Services {
+		out = append(out, s.Name)
+	}
+	return out
 }
 
 func longName(cmd *cli.Command, flag string) string {

@@ -85,6 +85,8 @@ func failed(what string, err error) error {
 		e.hint = "ghost left the file untouched; move it aside to start afresh"
 	case errors.Is(err, engine.ErrUnsafe):
 		e.hint = "set GHOST_DATA_DIR to a directory only you can write"
+	case errors.Is(err, engine.ErrNoProcfile):
+		e.hint = "write one \"name: command\" a line in ./Procfile, or name the file with -f FILE"
 	case errors.Is(err, task.ErrNotFound):
 		e.hint = "see the tasks with: ghost list"
 	}
@@ -120,4 +122,18 @@ func report(stderr io.Writer, err error) int {
 		}
 	}
 	return ce.code
+}
+
+// several prints each of errs by the rules above and returns an error
+// that exits with the highest of their codes and prints nothing more:
+// for commands (up, down) that go on past one failure.
+func several(stderr io.Writer, errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	code := exitOK
+	for _, err := range errs {
+		code = max(code, report(stderr, err))
+	}
+	return &cliError{what: "several failures", code: code, quiet: true}
 }

@@ -12,7 +12,7 @@ func killCommand() *cli.Command {
 		Usage:     "send one signal to a task's process group",
 		ArgsUsage: "TASK",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Value: "KILL", Usage: "the signal, by name (TERM, SIGTERM) or number (15)"},
+			&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Value: "KILL", Usage: "the `SIGNAL`, by name (TERM, SIGTERM) or number (15)"},
 		},
 		Action: kill,
 	}

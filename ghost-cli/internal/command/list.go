@@ -21,6 +21,7 @@ func listCommand() *cli.Command {
 		Usage:   "list tasks, newest first",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "status", Aliases: []string{"s"}, Usage: "only tasks in `STATE`: running, restarting, exited, killed, unknown, finished (comma-separated)"},
+			&cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: "only the tasks of `PROJECT` (started by ghost up)"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array of task objects"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print task ids only, one a line"},
 		},
@@ -43,7 +44,7 @@ func list(c *cli.Context) error {
 	defer e.Close()
 	// Tasks are printed (or laid out) as they are read, never all held:
 	// the history can be 100,000 tasks long.
-	f := engine.Filter{Statuses: statuses}
+	f := engine.Filter{Statuses: statuses, Project: c.String("project")}
 	ctx := c.Context
 	switch {
 	case c.Bool("json"):

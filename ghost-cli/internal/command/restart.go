@@ -7,7 +7,7 @@ import (
 func restartCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "restart",
-		Usage:     "stop a task if it runs, then run its command again as a new task; print the new id",
+		Usage:     "run a task's command again as a new task (stopping it first)",
 		ArgsUsage: "TASK",
 		Flags: []cli.Flag{
 			graceFlag(),

@@ -23,15 +23,17 @@ func runCommand() *cli.Command {
 		Usage:     "start a command in the background and print its task id",
 		ArgsUsage: "[--] COMMAND [ARG...]",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "name the task (unique among running tasks)"},
-			&cli.StringFlag{Name: "cwd", Aliases: []string{"c"}, Usage: "working directory (default: the current one)"},
+			&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "call the task `NAME` (unique among running tasks)"},
+			&cli.StringFlag{Name: "cwd", Aliases: []string{"c"}, Usage: "run in `DIR`", DefaultText: "the current one"},
 			&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set `KEY=VALUE` in the task's environment (repeatable)"},
-			&cli.StringFlag{Name: "log-max-size", Usage: "rotate the log when a file would pass `SIZE` (512K, 10M, 1G; default 10M or $GHOST_LOG_MAX_SIZE)"},
-			&cli.IntFlag{Name: "log-max-files", Usage: "keep at most `N` log files, current one included (default 5 or $GHOST_LOG_MAX_FILES)"},
+			&cli.StringFlag{Name: "log-max-size", Usage: "rotate the log when a file would pass `SIZE` (512K, 10M, 1G)", DefaultText: "10M or $GHOST_LOG_MAX_SIZE"},
+			&cli.IntFlag{Name: "log-max-files", Usage: "keep at most `N` log files, current one included", DefaultText: "5 or $GHOST_LOG_MAX_FILES"},
 			&cli.StringFlag{Name: "env-file", Usage: "read KEY=VALUE lines from `FILE` (--env wins over it)"},
 			&cli.IntFlag{Name: "ready-port", Usage: "return only once the task listens on TCP `PORT`"},
 			&cli.StringFlag{Name: "ready-log", Usage: "return only once a line of output matches `REGEX`"},
 			&cli.StringFlag{Name: "ready-cmd", Usage: "return only once the shell command `CMD` succeeds"},
+			&cli.BoolFlag{Name: "tty", Usage: "run the task on a pseudo-terminal, so it line-buffers and keeps colours; stdout and stderr are then one stream (Unix only)"},
+			&cli.StringFlag{Name: "tty-size", Usage: "the terminal's size for --tty, `COLSxROWS` (default 80x24)"},
 			&cli.StringFlag{Name: "ready-timeout", Value: "60s", Usage: "fail (and stop the task) if it is not ready within `DURATION`"},
 		},
 		Action: run,
@@ -167,10 +169,22 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 	if err != nil {
 		return engine.Spec{}, err
 	}
-	return engine.Spec{
+	o := engine.Spec{
 		Name: name, Command: c.Args().Slice(), Cwd: filepath.Clean(cwd),
-		Env: task.EnvList(env), Log: policy,
-	}, nil
+		Env: task.EnvList(env), Log: policy, TTY: c.Bool("tty"),
+	}
+	if c.IsSet("tty-size") {
+		if !o.TTY {
+			return o, usageError("run", "--tty-size needs --tty")
+		}
+		if o.Size, err = engine.ParseTTYSize(c.String("tty-size")); err != nil {
+			return o, usageError("run", "invalid --tty-size %w", err)
+		}
+	}
+	if o.TTY && !engine.TTYSupported {
+		return o, &cliError{what: "run", err: engine.ErrNoTTY, code: exitUsage}
+	}
+	return o, nil
 }
 
 // logPolicy reads the rotation limits: flags, then the environment (as the

@@ -14,7 +14,7 @@ import (
 func stopCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "stop",
-		Usage:     "stop a task: SIGTERM to its process group, SIGKILL after the timeout",
+		Usage:     "stop a task: SIGTERM to its process group, SIGKILL later",
 		ArgsUsage: "TASK",
 		Flags: []cli.Flag{
 			graceFlag(),

@@ -17,7 +17,7 @@ const exitTimeout = 124
 func waitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "wait",
-		Usage:     "wait until tasks end; exit with the first nonzero status among them",
+		Usage:     "wait until tasks end; exit with the first nonzero status",
 		ArgsUsage: "TASK...",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Usage: "give up after `DURATION` with exit 124 (the tasks keep running)"},

@@ -32,7 +32,8 @@ func (s stateFilter) keeps(t task.Listing) bool {
 }
 
 // filtered applies the state filter and the text filter, which matches
-// the name, the command or the id, case-insensitively.
+// the name, the project (`ghost up`), the command or the id,
+// case-insensitively.
 func (u *UI) filtered() []task.Listing {
 	needle := strings.ToLower(u.filterText)
 	var out []task.Listing
@@ -40,7 +41,7 @@ func (u *UI) filtered() []task.Listing {
 		if !u.states.keeps(t) {
 			continue
 		}
-		if needle != "" && !strings.Contains(strings.ToLower(t.ID+" "+t.Name+" "+strings.Join(t.Command, " ")), needle) {
+		if needle != "" && !strings.Contains(strings.ToLower(t.ID+" "+t.Name+" "+t.Project+" "+strings.Join(t.Command, " ")), needle) {
 			continue
 		}
 		out = append(out, t)

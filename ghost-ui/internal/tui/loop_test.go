@@ -70,7 +70,7 @@ func TestEventLoopLiveUpdatesAndKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer u.eng.Stop(context.Background(), started.ID, 0)
+	defer stopAndSettle(t, u.eng, started)
 
 	eventually(t, u, "the new task is listed", func() bool {
 		return len(u.tasks) == len(fixtures)+1 && u.tasks[0].ID == started.ID

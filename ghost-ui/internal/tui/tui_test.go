@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/proc"
 	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -57,6 +59,27 @@ var fixtures = []fixture{
 		task.End{Status: task.Killed, Signal: "SIGTERM"}, 2 * time.Minute, "Serving HTTP on 0.0.0.0 port 8000\n"},
 	{"44444444-dddd-4ddd-8ddd-000000000004", "evil[red]\x1b[2J", []string{"printf", "\x1b]0;pwned\x07"},
 		task.End{Status: task.Unknown}, 3 * time.Minute, "\x1b[31mred text\x1b[0m\rprogress 50%\rprogress 100%\n[yellow]not a tag\n"},
+}
+
+// stopAndSettle stops task tk and waits until its monitor is gone: the
+// monitor may still write (its exit record, the database) after the end
+// is readable, and the temporary directory must outlive those writes.
+func stopAndSettle(t *testing.T, eng *engine.Engine, tk task.Task) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := eng.Stop(ctx, tk.ID, 0); err != nil && !errors.Is(err, task.ErrNotRunning) {
+		t.Errorf("stop: %v", err)
+	}
+	full, err := eng.Get(ctx, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mon := proc.Identity{PID: full.MonitorPID, Start: full.MonitorStart, BootID: full.BootID}
+	for deadline := time.Now().Add(30 * time.Second); mon.Live(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("monitor %d of %s still runs", mon.PID, tk.ShortID())
+		}
+	}
 }
 
 // newTestUI opens a data directory holding the fixtures and builds the UI
@@ -188,11 +211,22 @@ func TestGoldenMainScreen(t *testing.T) {
 
 func TestGoldenEvilTaskIsShownEscaped(t *testing.T) {
 	u, screen := newTestUI(t)
-	press(u, runeKey('g')) // the newest: the evil one
+	// Away and back to the newest, the evil one, and into its details:
+	// its whole command, name and log on one screen.
+	press(u, runeKey('G'), runeKey('g'))
+	if pane := draw(u, screen); !strings.Contains(pane, "[yellow]not a tag") {
+		t.Errorf("a colour tag in the log was not shown literally:\n%s", pane)
+	}
+	press(u, key(tcell.KeyEnter))
 	out := draw(u, screen)
 	golden(t, "evil", out)
-	if !strings.Contains(out, `evil[red]\x1b[2J`) || !strings.Contains(out, "[yellow]not a tag") {
-		t.Errorf("untrusted text was not shown literally:\n%s", out)
+	for _, want := range []string{`evil[red]\x1b[2J`, `\x1b]0;pwned\x07`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("untrusted text %q was not shown literally:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "\x1b\x07") {
+		t.Errorf("raw control characters on the screen:\n%q", out)
 	}
 }
 
@@ -387,7 +421,7 @@ func TestOldRunningTaskStaysInSight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer eng.Stop(ctx, old.ID, 0)
+	defer stopAndSettle(t, eng, old)
 	later := time.Now().Add(time.Hour)
 	for i, id := range []string{"newer-1", "newer-2", "newer-3"} {
 		tk := task.Task{Listing: task.Listing{ID: id, Command: []string{"true"}, Cwd: "/", StartedAt: later.Add(time.Duration(i) * time.Minute), LogPath: "/x"}}
@@ -418,5 +452,31 @@ func TestHeaderCountsTasksLeftOut(t *testing.T) {
 	u.setTasks(tasks, more, err)
 	if got := draw(u, screen); !strings.Contains(got, " 4 tasks") || strings.Contains(got, "+ tasks") {
 		t.Errorf("header for a table holding every task:\n%s", got)
+	}
+}
+
+// Tasks of a project (`ghost up`) show as PROJECT/SERVICE, and the text
+// filter finds them by their project, even one whose name does not say it
+// (written by hand here: up always names PROJECT/SERVICE).
+func TestFilterMatchesTheProject(t *testing.T) {
+	u, screen := newTestUI(t)
+	for i, name := range []string{"shop/web", "billing"} {
+		tk := task.Task{Listing: task.Listing{ID: fmt.Sprintf("55555555-eeee-4eee-8eee-00000000000%d", i), Name: name, Project: "shop",
+			Command: []string{"sleep", "1"}, Cwd: "/srv", StartedAt: base.Add(10 * time.Minute), LogPath: "/x"}}
+		addFinished(t, dataDir(u), tk, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(11 * time.Minute)})
+	}
+	u.reload()
+	press(u, runeKey('/'))
+	for _, r := range "SHOP" {
+		press(u, runeKey(r))
+	}
+	if len(u.shown) != 2 || u.shown[0].Project != "shop" || u.shown[1].Project != "shop" {
+		t.Fatalf("filter %q shows %+v, want the two tasks of project shop", u.filterText, u.shown)
+	}
+	screenNow := draw(u, screen)
+	for _, want := range []string{"shop/web", "billing"} {
+		if !strings.Contains(screenNow, want) {
+			t.Errorf("the table does not show %s:\n%s", want, screenNow)
+		}
 	}
 }

@@ -16,9 +16,6 @@ import (
 	"github.com/ghostproject/ghost/ghost-ui/internal/tui"
 )
 
-// version is set at build time with -ldflags -X.
-var version = "dev"
-
 func main() {
 	if monitor.IsMonitor() {
 		os.Exit(monitor.Main())
@@ -26,9 +23,9 @@ func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "--version", "-v":
-			fmt.Println("ghost-ui version", version)
+			fmt.Println("ghost-ui version", engine.Version())
 			return
-		case "--help", "-h":
+		case "--help", "-h", "help":
 			fmt.Println("usage: ghost-ui\n\nA terminal view of ghost's tasks. Press ? inside for the keys.\nData directory: $GHOST_DATA_DIR, else $XDG_DATA_HOME/ghost, else ~/.local/share/ghost.")
 			return
 		default:
