@@ -134,6 +134,9 @@ type Spec struct {
 // that cannot start yields an error matching ErrCommandNotFound,
 // ErrNotExecutable, ErrNoCwd or task.ErrNameTaken, and leaves nothing.
 func (e *Engine) Launch(ctx context.Context, s Spec) (string, error) {
+	if err := task.CheckName(s.Name); err != nil {
+		return "", err
+	}
 	if s.TTY && !TTYSupported {
 		return "", ErrNoTTY
 	}
@@ -277,7 +280,7 @@ func (e *Engine) Signal(ctx context.Context, id string, sig syscall.Signal) erro
 	if err != nil {
 		return err
 	}
-	if t.Status != task.Running || t.PID <= 0 {
+	if (t.Status != task.Running || t.PID <= 0) && len(e.Leftovers(t)) == 0 {
 		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
 	}
 	err = proc.SignalGroup(lifecycle.TaskIdentity(t), t.PGID, sig)
@@ -379,24 +382,74 @@ func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) (task
 	w := e.watchEnds()
 	defer w.Close()
 	if err := e.requestStop(ctx, id); err != nil {
-		return task.Task{}, err
+		// A task that has ended may have left processes in its group:
+		// stop reaches them all the same.
+		t, gerr := e.Get(ctx, id)
+		if !errors.Is(err, task.ErrNotRunning) || gerr != nil || len(e.Leftovers(t)) == 0 {
+			return task.Task{}, err
+		}
 	}
 	// A task waiting out a restart delay has no process: its monitor sees
 	// the request and records the end at once.
 	if err := e.Signal(ctx, id, syscall.SIGTERM); err != nil && !errors.Is(err, task.ErrNotRunning) {
 		return task.Task{}, err
 	}
-	if done, ok, err := e.waitEnded(ctx, w, id, grace); ok || err != nil {
+	e.resume(ctx, id)
+	if done, ok, err := e.waitAllEnded(ctx, w, id, grace); ok || err != nil {
 		return done, err
 	}
 	if err := e.Signal(ctx, id, syscall.SIGKILL); err != nil && !errors.Is(err, task.ErrNotRunning) {
 		return task.Task{}, err
 	}
-	done, ok, err := e.waitEnded(ctx, w, id, killWait)
+	done, ok, err := e.waitAllEnded(ctx, w, id, killWait)
 	if err == nil && !ok {
 		err = fmt.Errorf("%s: %w", done.ShortID(), ErrStuck)
 	}
 	return done, err
+}
+
+// Leftovers lists the processes of a finished task's group that still
+// run: its main process ended, others it started stay. They remain the
+// task's for as long as its monitor holds the ended main process, whose
+// pid is the group's id (see monitor); then stop and kill reach them.
+func (e *Engine) Leftovers(t task.Task) []int {
+	if !t.Status.Finished() || t.PGID <= 1 || t.PGID != t.PID || !lifecycle.TaskIdentity(t).Exists() {
+		return nil
+	}
+	pids, _ := proc.GroupMembers(t.PGID)
+	var out []int
+	for _, p := range pids {
+		if p != t.PGID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// waitAllEnded is waitEnded, then waits (within the same timeout) for the
+// task's leftover processes to go too.
+func (e *Engine) waitAllEnded(ctx context.Context, w *watch.Watcher, id string, timeout time.Duration) (task.Task, bool, error) {
+	deadline := time.Now().Add(timeout)
+	t, ok, err := e.waitEnded(ctx, w, id, timeout)
+	for ok && err == nil && len(e.Leftovers(t)) > 0 {
+		if time.Now().After(deadline) {
+			return t, false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return t, false, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return t, ok, err
+}
+
+// resume sends SIGCONT after a SIGTERM, as systemd does: a task stopped
+// with SIGSTOP (or Ctrl-Z in a shell it runs) would otherwise hold the
+// SIGTERM pending and never run its handler, and always end by SIGKILL.
+// A task that runs ignores SIGCONT.
+func (e *Engine) resume(ctx context.Context, id string) {
+	e.Signal(ctx, id, syscall.SIGCONT)
 }
 
 // Wait blocks until the task has ended for good (through any restarts)

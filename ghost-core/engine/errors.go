@@ -28,6 +28,9 @@ var (
 	// ErrBusy means another process held the database for longer than
 	// ghost waits.
 	ErrBusy = store.ErrBusy
+	// ErrSymlink means the database's path is a symlink, which ghost does
+	// not follow.
+	ErrSymlink = store.ErrSymlink
 	// ErrUnsafe means the data directory is open to others or not ours.
 	ErrUnsafe = datadir.ErrUnsafe
 	// ErrBadSignal reports a signal name or number this system lacks.

@@ -234,10 +234,13 @@ func Reconcile(ctx context.Context, st *store.Store, notes Notes, t task.Task) t
 			end = task.End{Status: task.Unknown}
 		}
 	}
-	if ok, err := st.SetEnd(ctx, t.ID, end, from(end.Status, Reader)); err == nil && noted && ok {
-		notes.Remove(t.ID)
-	}
+	st.SetEnd(ctx, t.ID, end, from(end.Status, Reader))
+	// The note goes once the database holds an end (the monitor's, or
+	// unknown: then the note was only the room reserved at the start),
+	// read back: the file may be another one than the monitor's (moved
+	// away and back) that lacks the task.
 	if fresh, err := st.Get(ctx, t.ID); err == nil && !IsLive(fresh.Status) {
+		notes.Remove(t.ID)
 		return fresh
 	}
 	t.Status, t.ExitCode, t.Signal, t.FinishedAt, t.LogError = end.Status, end.ExitCode, end.Signal, end.FinishedAt, end.LogError

@@ -57,3 +57,19 @@ func kinfo(pid int) (*unix.KinfoProc, error) {
 	}
 	return kp, nil
 }
+
+// groupMembers lists the live processes of group pgid from the kernel's
+// process table: a zombie has ended and is left out.
+func groupMembers(pgid int) ([]int, error) {
+	kps, err := unix.SysctlKinfoProcSlice("kern.proc.pgrp", pgid)
+	if err != nil {
+		return nil, fmt.Errorf("listing process group %d: %w", pgid, err)
+	}
+	var pids []int
+	for _, kp := range kps {
+		if kp.Proc.P_stat != szomb {
+			pids = append(pids, int(kp.Proc.P_pid))
+		}
+	}
+	return pids, nil
+}

@@ -108,6 +108,9 @@ type Task struct {
 	// StopRequested says that someone asked the task to stop (stop, kill,
 	// rm --force): its monitor must not start it again.
 	StopRequested bool
+	// Leftovers are processes of the task's group still running after its
+	// main process ended; looked up by status only.
+	Leftovers []int
 	// TTY is the size of the pseudo-terminal the task runs on, as
 	// COLSxROWS, or "" when its output goes through pipes.
 	TTY string

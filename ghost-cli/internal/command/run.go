@@ -137,6 +137,9 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 	if c.IsSet("name") && (name == "" || strings.ContainsRune(name, 0)) {
 		return engine.Spec{}, usageError("run", "invalid --name %q: want a non-empty name", name)
 	}
+	if err := task.CheckName(name); err != nil {
+		return engine.Spec{}, usageError("run", "invalid --name %w; add a letter beyond a-f", err)
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return engine.Spec{}, failed("run", err)

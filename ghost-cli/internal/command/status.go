@@ -30,6 +30,7 @@ func status(c *cli.Context) error {
 	}
 	defer e.Close()
 	t.Ports = e.Ports(t)
+	t.Leftovers = e.Leftovers(t)
 	if c.Bool("json") {
 		return writeJSON(c, t.JSON())
 	}
