@@ -298,7 +298,9 @@ func (e *Engine) Signal(ctx context.Context, id string, sig syscall.Signal) erro
 // not start it again.
 func (e *Engine) Kill(ctx context.Context, id string, sig syscall.Signal) error {
 	if ends(sig) {
-		if err := e.requestStop(ctx, id); err != nil {
+		// A task that has ended is not asked (Signal still reaches the
+		// processes it left in its group, or says it is not running).
+		if err := e.requestStop(ctx, id); err != nil && !errors.Is(err, task.ErrNotRunning) {
 			return err
 		}
 	}
