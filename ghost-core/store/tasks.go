@@ -109,9 +109,15 @@ func (s *Store) SetEnd(ctx context.Context, id string, end task.End, from []task
 		if end.ExitCode != nil {
 			code = *end.ExitCode
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?, log_error = ?
+		// What the log went through may be in the row already (noted while
+		// the task ran, by a monitor image that has since been replaced):
+		// an end that says less keeps it.
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?,
+				log_error = CASE WHEN ? = '' THEN log_error WHEN log_error = '' OR instr(?, log_error) > 0 THEN ?
+					ELSE log_error || '; ' || ? END
 			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
-			statusArgs([]any{string(end.Status), code, nullString(end.Signal), finished, end.LogError, id}, from)...)
+			statusArgs([]any{string(end.Status), code, nullString(end.Signal), finished,
+				end.LogError, end.LogError, end.LogError, end.LogError, id}, from)...)
 		if err != nil {
 			return err
 		}
