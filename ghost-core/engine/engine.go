@@ -127,6 +127,9 @@ type Spec struct {
 	// DefaultTTYSize when Size is zero.
 	TTY  bool
 	Size TTYSize
+	// Restart is how the task's monitor keeps it alive (see
+	// task.RestartPolicy); the zero value never restarts.
+	Restart task.RestartPolicy
 }
 
 // Launch starts a task and returns its id once its command runs. It does
@@ -156,7 +159,7 @@ func (e *Engine) Launch(ctx context.Context, s Spec) (string, error) {
 	_, err = monitor.Start(ctx, monitor.Spec{
 		ID: id.String(), DataDir: e.dir.Path, Name: s.Name, Project: s.Project,
 		Command: s.Command, Env: s.Env, Cwd: s.Cwd, Log: s.Log,
-		TTY: s.TTY, Cols: s.Size.Cols, Rows: s.Size.Rows,
+		TTY: s.TTY, Cols: s.Size.Cols, Rows: s.Size.Rows, Restart: s.Restart,
 	})
 	if err != nil {
 		return "", err
@@ -512,9 +515,9 @@ func (e *Engine) Remove(ctx context.Context, id string) error {
 }
 
 // Restart stops the task if it is live (as Stop, with grace) and runs its
-// command again with the same working directory, environment and name, as
-// a new task, with the log limits the environment sets (as `ghost run`
-// without flags).
+// command again with the same working directory, environment, name and
+// restart policy, as a new task, with the log limits the environment sets
+// (as `ghost run` without flags).
 func (e *Engine) Restart(ctx context.Context, id string, grace time.Duration) (task.Task, error) {
 	policy, err := e.LogPolicy()
 	if err != nil {
@@ -529,12 +532,23 @@ func (e *Engine) Restart(ctx context.Context, id string, grace time.Duration) (t
 			return task.Task{}, err
 		}
 	}
-	s := Spec{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy}
+	s := Spec{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy,
+		Restart: t.RestartPolicy}
 	if t.TTY != "" {
 		s.TTY = true
 		s.Size, _ = ParseTTYSize(t.TTY)
 	}
 	return e.Run(ctx, s)
+}
+
+// Runs returns every run of the task, oldest first: each restart is a
+// new run, with its own process.
+func (e *Engine) Runs(ctx context.Context, id string) ([]task.Run, error) {
+	st, err := e.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.Runs(ctx, id)
 }
 
 // Ports returns the sockets the task's process group listens on; empty

@@ -47,6 +47,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -179,10 +180,30 @@ type Run struct {
 	StartedAt time.Time
 }
 
+// ErrNotLive means the task's row is no longer in a state the change
+// could start from (another process ended it).
+var ErrNotLive = errors.New("task is no longer live")
+
 // Started records that a run of the task started (the group leader's pid
-// is also its group). Its monitor calls it right after the process exists.
+// is also its group): its identity is in the row before anyone may
+// signal it. Its monitor calls it right after the process exists, for the
+// first run and after each restart delay.
 func Started(ctx context.Context, st *store.Store, id string, r Run) error {
-	return st.SetStarted(ctx, id, r.PID, r.PID, r.ProcStart, r.StartedAt)
+	ok, err := st.SetStarted(ctx, id, r.PID, r.PID, r.ProcStart, r.StartedAt, from(task.Running, Monitor))
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: %w", id, ErrNotLive)
+	}
+	return err
+}
+
+// Restarting records that a run ended (end) and that the monitor starts
+// the next one at next, as the restart policy asks.
+func Restarting(ctx context.Context, st *store.Store, id string, end task.End, next time.Time) error {
+	ok, err := st.SetRestarting(ctx, id, end, next, from(task.Restarting, Monitor))
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: %w", id, ErrNotLive)
+	}
+	return err
 }
 
 // Ended records how the task ended for good, as its monitor saw it. A real

@@ -110,6 +110,13 @@ type running struct {
 	st        *pumpState
 	pumped    <-chan struct{} // closed once the pumps have returned
 	poll      *os.File        // the poll of an ordered pump, if any
+	// sup is the restart policy at work; runStart when the current run
+	// started; gaveUp, once the policy gave up, after how many restarts in
+	// a row; lost, output an earlier run lost.
+	sup      lifecycle.Supervision
+	runStart time.Time
+	gaveUp   int
+	lost     error
 }
 
 // pending reports whether the task's output holds bytes not read yet.
@@ -181,6 +188,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if spec.TTY {
 		t.TTY = fmt.Sprintf("%dx%d", spec.Cols, spec.Rows)
 	}
+	t.RestartPolicy = spec.Restart
 	if err := reserveRecord(dir.ExitDir(), spec.ID); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
@@ -215,6 +223,8 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		return nil, nil, err
 	}
 	m.dir = dir
+	m.sup = lifecycle.Supervision{Policy: spec.Restart}
+	m.runStart = time.Now()
 	return m, db, nil
 }
 
@@ -294,10 +304,29 @@ const (
 	shedQuiet = 250 * time.Millisecond
 )
 
-// supervise drains output until the task ends, then records the end. When
+// supervise drains output until the task ends, then records the end, or,
+// as the task's restart policy asks, starts it again and goes on. When
 // mayShed, it hands the waiting over to a fresh image once it can.
 func (m *running) supervise(mayShed bool) {
+	for {
+		end, st, pumped := m.awaitRun(mayShed)
+		switch m.restart(end, st, pumped) {
+		case restarted:
+			mayShed = true
+			continue
+		case finished:
+			return
+		}
+		m.finish(end, st, pumped)
+		return
+	}
+}
+
+// awaitRun drains output until the current run ends and returns how it
+// ended, with the state of the pumps still reading its output.
+func (m *running) awaitRun(mayShed bool) (task.End, *pumpState, <-chan struct{}) {
 	st, pumped := m.st, m.pumped
+	m.st, m.pumped = nil, nil
 	if st == nil { // the next image: pumps start again here
 		st = newPumpState()
 		pumped = m.startPump(st)
@@ -335,11 +364,21 @@ func (m *running) supervise(mayShed bool) {
 			pumped = m.startPump(st)
 		}
 	}
+	return end, st, pumped
+}
+
+// finish records the end of the task's last run: it drains the rest of
+// the output, closes the log, records the end and reaps the process.
+func (m *running) finish(end task.End, st *pumpState, pumped <-chan struct{}) {
+	end.GaveUp = m.gaveUp
 	if othersInGroup(m.pid) {
 		m.recordAndLinger(end, st, pumped)
 		return
 	}
 	logErr := drain(st, pumped, m.pending)
+	if logErr == nil {
+		logErr = m.lost
+	}
 	if st.busy() {
 		// A write outlasted the drain's bound: the end is recorded now,
 		// not once the log is done (closing waits for that write).

@@ -32,6 +32,9 @@ type Spec struct {
 	// two pipes.
 	TTY        bool
 	Cols, Rows uint16
+	// Restart is how the monitor keeps the task alive; a zero policy
+	// never restarts.
+	Restart task.RestartPolicy
 }
 
 // report is what the monitor tells its launcher once the task runs or has

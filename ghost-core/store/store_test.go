@@ -500,7 +500,7 @@ func TestLiveCarriesTheIdentity(t *testing.T) {
 	if err := s.Reserve(ctx, tk, live, never); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetStarted(ctx, "r1", 77, 77, 7777, time.Now()); err != nil {
+	if _, err := s.SetStarted(ctx, "r1", 77, 77, 7777, time.Now(), live); err != nil {
 		t.Fatal(err)
 	}
 	running, err := s.Live(ctx, live)

@@ -21,10 +21,12 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, project, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty, stop_requested`
+	log_path, name, signal, project, restart, restarts, next_restart_at,
+	proc_start, boot_id, monitor_pid, monitor_start, log_error, tty, stop_requested,
+	restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms, gave_up`
 
 // listingColumns is the number of leading columns Each reads.
-const listingColumns = 13
+const listingColumns = 16
 
 // listing is the column list of Each.
 var listing = strings.Join(strings.Split(columns, ",")[:listingColumns], ",")
@@ -65,11 +67,17 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, ho
 				}
 			}
 		}
+		p := t.RestartPolicy
+		if p.Mode == "" {
+			p = task.DefaultRestartPolicy
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty,
+			 restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, string(t.Status), t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY)
+			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY,
+			string(p.Mode), p.MaxRestarts, p.Delay.Milliseconds(), p.DelayMax.Milliseconds(), p.MinUptime.Milliseconds())
 		return err
 	})
 }
@@ -87,13 +95,104 @@ func statusArgs(args []any, statuses []task.Status) []any {
 	return args
 }
 
-// SetStarted records the process of a reserved task once it runs.
-func (s *Store) SetStarted(ctx context.Context, id string, pid, pgid int, procStart uint64, startedAt time.Time) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE tasks SET pid = ?, pgid = ?, proc_start = ?, started_at = ? WHERE id = ?`,
-			pid, pgid, int64(procStart), startedAt.Unix(), id)
+// SetStarted records a run's process once it runs, if the task's row is
+// in one of the states from, and makes the row running: the first run
+// sets the task's start, a later one counts a restart. It reports whether
+// the row changed.
+func (s *Store) SetStarted(ctx context.Context, id string, pid, pgid int, procStart uint64, startedAt time.Time, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET pid = ?, pgid = ?, proc_start = ?,
+				started_at = CASE WHEN status = 'restarting' THEN started_at ELSE ? END,
+				restarts = restarts + (status = 'restarting'), next_restart_at = NULL, status = 'running'
+			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{pid, pgid, int64(procStart), startedAt.Unix(), id}, from)...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		changed = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO runs (task_id, n, pid, proc_start, started_at)
+			VALUES (?, (SELECT coalesce(max(n), 0) + 1 FROM runs WHERE task_id = ?), ?, ?, ?)`,
+			id, id, pid, int64(procStart), startedAt.UnixMilli())
 		return err
 	})
+	return changed, err
+}
+
+// endRun closes the task's open run, if any, with end.
+func endRun(ctx context.Context, tx *sql.Tx, id string, end task.End) error {
+	var finished, code any
+	if !end.FinishedAt.IsZero() {
+		finished = end.FinishedAt.UnixMilli()
+	}
+	if end.ExitCode != nil {
+		code = *end.ExitCode
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE runs SET finished_at = ?, exit_code = ?, signal = ?
+		WHERE task_id = ? AND finished_at IS NULL AND n = (SELECT max(n) FROM runs WHERE task_id = ?)`,
+		finished, code, nullString(end.Signal), id, id)
+	return err
+}
+
+// SetRestarting records that a run ended (end) and that the task's
+// monitor starts the next one at next, if the row is in one of the states
+// from; it reports whether the row changed.
+func (s *Store) SetRestarting(ctx context.Context, id string, end task.End, next time.Time, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'restarting', next_restart_at = ?
+			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{next.UnixMilli(), id}, from)...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		changed = true
+		return endRun(ctx, tx, id, end)
+	})
+	return changed, err
+}
+
+// Runs returns the task's runs, oldest first.
+func (s *Store) Runs(ctx context.Context, id string) ([]task.Run, error) {
+	var runs []task.Run
+	err := retryBusy(ctx, func() error {
+		runs = runs[:0]
+		rows, err := s.db.QueryContext(ctx, `SELECT pid, started_at, finished_at, exit_code, signal FROM runs WHERE task_id = ? ORDER BY n`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r task.Run
+			var started int64
+			var finished, code sql.NullInt64
+			var sig sql.NullString
+			if err := rows.Scan(&r.PID, &started, &finished, &code, &sig); err != nil {
+				return err
+			}
+			r.StartedAt = time.UnixMilli(started)
+			if finished.Valid {
+				r.FinishedAt = time.UnixMilli(finished.Int64)
+			}
+			if code.Valid {
+				c := int(code.Int64)
+				r.ExitCode = &c
+			}
+			r.Signal = sig.String
+			runs = append(runs, r)
+		}
+		return rows.Err()
+	})
+	if runs == nil && err == nil {
+		runs = []task.Run{}
+	}
+	return runs, s.classify("reading runs", err)
 }
 
 // SetEnd records how a task ended, if its row is in one of the states
@@ -114,16 +213,22 @@ func (s *Store) SetEnd(ctx context.Context, id string, end task.End, from []task
 		// an end that says less keeps it.
 		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?,
 				log_error = CASE WHEN ? = '' THEN log_error WHEN log_error = '' OR instr(?, log_error) > 0 THEN ?
-					ELSE log_error || '; ' || ? END
+					ELSE log_error || '; ' || ? END,
+				gave_up = ?, next_restart_at = NULL
 			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
 			statusArgs([]any{string(end.Status), code, nullString(end.Signal), finished,
-				end.LogError, end.LogError, end.LogError, end.LogError, id}, from)...)
+				end.LogError, end.LogError, end.LogError, end.LogError, end.GaveUp, id}, from)...)
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		changed = n > 0
-		return err
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		changed = true
+		if end.Status == task.Unknown {
+			return nil // the run's end was not seen
+		}
+		return endRun(ctx, tx, id, end)
 	})
 	return changed, err
 }
@@ -432,6 +537,10 @@ func listingFrom(v []driver.Value) task.Listing {
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
 		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]),
+		Restart: task.RestartMode(text(v[13])), Restarts: int(integer(v[14])),
+	}
+	if v[15] != nil {
+		t.NextRestartAt = time.UnixMilli(integer(v[15]))
 	}
 	if v[6] != nil {
 		c := int(integer(v[6]))
@@ -452,12 +561,17 @@ func listingFrom(v []driver.Value) task.Listing {
 // taskFrom makes a task from the values of all columns, and env if read.
 func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{Listing: listingFrom(v)}
-	t.ProcStart, t.BootID = uint64(integer(v[13])), text(v[14])
-	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[15])), uint64(integer(v[16])), text(v[17])
-	t.TTY = text(v[18])
-	t.StopRequested = integer(v[19]) != 0
-	if len(v) > 20 {
-		if env := text(v[20]); env != "" {
+	t.ProcStart, t.BootID = uint64(integer(v[16])), text(v[17])
+	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[18])), uint64(integer(v[19])), text(v[20])
+	t.TTY = text(v[21])
+	t.StopRequested = integer(v[22]) != 0
+	t.RestartPolicy = task.RestartPolicy{
+		Mode: t.Restart, MaxRestarts: int(integer(v[23])), Delay: time.Duration(integer(v[24])) * time.Millisecond,
+		DelayMax: time.Duration(integer(v[25])) * time.Millisecond, MinUptime: time.Duration(integer(v[26])) * time.Millisecond,
+	}
+	t.GaveUp = int(integer(v[27]))
+	if len(v) > 28 {
+		if env := text(v[28]); env != "" {
 			t.Env = decodeMap(env)
 		}
 	}

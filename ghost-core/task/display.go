@@ -76,6 +76,16 @@ func (t Task) Describe(now time.Time) []Field {
 	case Unknown:
 		f = append(f, Field{"exit code", "unknown (the process ended unobserved: a reboot, or its monitor was killed)"})
 	}
+	if p := t.RestartPolicy; p.Restarts() || t.Restarts > 0 {
+		f = append(f, Field{"restart", restartText(p)})
+		f = append(f, Field{"restarts", strconv.Itoa(t.Restarts)})
+		if t.Status == Restarting && !t.NextRestartAt.IsZero() {
+			f = append(f, Field{"next run", t.NextRestartAt.Local().Format(time.RFC3339)})
+		}
+		if t.GaveUp > 0 {
+			f = append(f, Field{"gave up", "after " + strconv.Itoa(t.GaveUp) + " restarts in a row"})
+		}
+	}
 	f = append(f,
 		Field{"pid", pid(t.PID)}, Field{"pgid", pid(t.PGID)},
 		Field{"command", printable.Quote(t.Command)}, Field{"cwd", t.Cwd},
@@ -114,6 +124,28 @@ func (t Task) Describe(now time.Time) []Field {
 	return f
 }
 
+// restartText describes a restart policy in one line.
+func restartText(p RestartPolicy) string {
+	if !p.Restarts() {
+		return string(RestartNo)
+	}
+	max := "unlimited"
+	if p.MaxRestarts != UnlimitedRestarts {
+		max = strconv.Itoa(p.MaxRestarts)
+	}
+	return string(p.Mode) + " (at most " + max + " in a row; delay " + p.Delay.String() + " doubling to " +
+		p.DelayMax.String() + "; stable after " + p.MinUptime.String() + ")"
+}
+
+// StateText is the state as a table shows it: the status, and the
+// restarts so far when there were any, as "running (3)".
+func (t Listing) StateText() string {
+	if t.Restarts > 0 {
+		return string(t.Status) + " (" + strconv.Itoa(t.Restarts) + ")"
+	}
+	return string(t.Status)
+}
+
 // Columns are the headings of a task table, as `ghost list` and ghost-ui
 // both show it; Cells gives a task's row under them.
 var Columns = [...]string{"ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND"}
@@ -142,7 +174,7 @@ func (t Listing) Cells(now time.Time) [len(Columns)]string {
 	if c[ColName] == "" {
 		c[ColName] = "-"
 	}
-	c[ColState] = string(t.Status)
+	c[ColState] = t.StateText()
 	c[ColExit] = t.ExitText()
 	c[ColPID] = "-"
 	if t.PID > 0 {

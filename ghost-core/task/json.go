@@ -21,9 +21,18 @@ type JSONTask struct {
 	StartedAt  *string  `json:"started_at"`
 	FinishedAt *string  `json:"finished_at"`
 	LogPath    string   `json:"log_path"`
+	// Restart is the restart policy's mode, "no" when none; Restarts the
+	// restarts so far; NextRestartAt when the next run starts, while
+	// restarting.
+	Restart       RestartMode `json:"restart"`
+	Restarts      int         `json:"restarts"`
+	NextRestartAt *string     `json:"next_restart_at"`
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
+	// Runs appears only where it was looked up (status): every run's
+	// process and end.
+	Runs *[]JSONRun `json:"runs,omitempty"`
 }
 
 // JSON is the task object of the CLI contract as lists give it:
@@ -34,20 +43,30 @@ func (t Listing) JSON() JSONTask {
 		cmd = []string{}
 	}
 	return JSONTask{
-		ID:         t.ID,
-		Name:       optional(t.Name),
-		Project:    optional(t.Project),
-		PID:        t.PID,
-		PGID:       t.PGID,
-		Command:    cmd,
-		Cwd:        t.Cwd,
-		Status:     t.Status,
-		ExitCode:   t.ExitCode,
-		Signal:     optional(t.Signal),
-		StartedAt:  timestamp(t.StartedAt),
-		FinishedAt: timestamp(t.FinishedAt),
-		LogPath:    t.LogPath,
+		ID:            t.ID,
+		Name:          optional(t.Name),
+		Project:       optional(t.Project),
+		PID:           t.PID,
+		PGID:          t.PGID,
+		Command:       cmd,
+		Cwd:           t.Cwd,
+		Status:        t.Status,
+		ExitCode:      t.ExitCode,
+		Signal:        optional(t.Signal),
+		StartedAt:     timestamp(t.StartedAt),
+		FinishedAt:    timestamp(t.FinishedAt),
+		LogPath:       t.LogPath,
+		Restart:       t.restartMode(),
+		Restarts:      t.Restarts,
+		NextRestartAt: timestamp(t.NextRestartAt),
 	}
+}
+
+func (t Listing) restartMode() RestartMode {
+	if t.Restart == "" {
+		return RestartNo
+	}
+	return t.Restart
 }
 
 // JSON is the task object of the CLI contract for one task (status): the
@@ -56,6 +75,13 @@ func (t Listing) JSON() JSONTask {
 func (t Task) JSON() JSONTask {
 	j := t.Listing.JSON()
 	j.Ports = portsField(t.Ports)
+	if t.Runs != nil {
+		runs := make([]JSONRun, len(t.Runs))
+		for i, r := range t.Runs {
+			runs[i] = r.JSON()
+		}
+		j.Runs = &runs
+	}
 	return j
 }
 

@@ -88,6 +88,13 @@ type Listing struct {
 	StartedAt  time.Time
 	FinishedAt time.Time // zero while unknown
 	LogPath    string
+	// Restart is the task's restart policy's mode (RestartNo when none).
+	Restart RestartMode
+	// Restarts counts the restarts so far: the current run is the
+	// Restarts+1-th.
+	Restarts int
+	// NextRestartAt is when the next run starts, while restarting.
+	NextRestartAt time.Time
 }
 
 // Task is one command run in the background, as recorded: its listing
@@ -111,6 +118,14 @@ type Task struct {
 	// Leftovers are processes of the task's group still running after its
 	// main process ended; looked up by status only.
 	Leftovers []int
+	// RestartPolicy is the whole policy; Restart its mode.
+	RestartPolicy RestartPolicy
+	// GaveUp is the number of restarts in a row after which the policy
+	// gave up, or 0.
+	GaveUp int
+	// Runs are the task's runs, oldest first; nil when nobody looked
+	// (only status reads them).
+	Runs []Run
 	// TTY is the size of the pseudo-terminal the task runs on, as
 	// COLSxROWS, or "" when its output goes through pipes.
 	TTY string
@@ -150,4 +165,7 @@ type End struct {
 	Signal     string
 	FinishedAt time.Time
 	LogError   string
+	// GaveUp is, when the restart policy gave up, after how many restarts
+	// in a row; else 0.
+	GaveUp int
 }

@@ -35,6 +35,11 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "tty", Usage: "run the task on a pseudo-terminal, so it line-buffers and keeps colours; stdout and stderr are then one stream (Unix only)"},
 			&cli.StringFlag{Name: "tty-size", Usage: "the terminal's size for --tty, `COLSxROWS` (default 80x24)"},
 			&cli.StringFlag{Name: "ready-timeout", Value: "60s", Usage: "fail (and stop the task) if it is not ready within `DURATION`"},
+			&cli.StringFlag{Name: "restart", Usage: "start the command again when it ends: `POLICY` no, on-failure (nonzero exit, or a signal ghost did not send) or always", DefaultText: "no or $GHOST_RESTART"},
+			&cli.StringFlag{Name: "max-restarts", Usage: "give up after `N` restarts in a row without a stable run (or unlimited)", DefaultText: "10"},
+			&cli.StringFlag{Name: "restart-delay", Usage: "wait `DURATION` before the first restart in a row; it doubles after each", DefaultText: "1s"},
+			&cli.StringFlag{Name: "restart-delay-max", Usage: "never wait more than `DURATION` before a restart", DefaultText: "30s"},
+			&cli.StringFlag{Name: "min-uptime", Usage: "a run that lasts `DURATION` is stable: the count and the delay start over", DefaultText: "10s"},
 		},
 		Action: run,
 	}
@@ -187,7 +192,65 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 	if o.TTY && !engine.TTYSupported {
 		return o, &cliError{what: "run", err: engine.ErrNoTTY, code: exitUsage}
 	}
+	if o.Restart, err = restartPolicy(c); err != nil {
+		return o, err
+	}
 	return o, nil
+}
+
+// restartPolicy reads the --restart flags: the mode from --restart, else
+// $GHOST_RESTART, else no; the rest from their flags, else the defaults.
+// A bound or delay given without a policy that restarts is a mistake.
+func restartPolicy(c *cli.Context) (task.RestartPolicy, error) {
+	p := task.DefaultRestartPolicy
+	mode, from := os.Getenv("GHOST_RESTART"), "$GHOST_RESTART"
+	if c.IsSet("restart") {
+		mode, from = c.String("restart"), "--restart"
+	}
+	if mode != "" {
+		m, err := task.ParseRestartMode(mode)
+		if err != nil {
+			if from == "$GHOST_RESTART" {
+				return p, &cliError{what: "run", err: fmt.Errorf("invalid %s %w", from, err), code: exitUsage}
+			}
+			return p, usageError("run", "invalid %s %w", from, err)
+		}
+		p.Mode = m
+	}
+	if c.IsSet("max-restarts") {
+		n, err := task.ParseMaxRestarts(c.String("max-restarts"))
+		if err != nil {
+			return p, usageError("run", "invalid --max-restarts %w", err)
+		}
+		p.MaxRestarts = n
+	}
+	for _, d := range []struct {
+		flag string
+		to   *time.Duration
+	}{{"restart-delay", &p.Delay}, {"restart-delay-max", &p.DelayMax}, {"min-uptime", &p.MinUptime}} {
+		if !c.IsSet(d.flag) {
+			continue
+		}
+		v, err := parseDuration(c.String(d.flag))
+		if err != nil {
+			return p, usageError("run", "invalid --%s %w", d.flag, err)
+		}
+		*d.to = v
+	}
+	if p.DelayMax < p.Delay {
+		if c.IsSet("restart-delay-max") {
+			return p, usageError("run", "invalid --restart-delay-max %s: less than the restart delay %s", p.DelayMax, p.Delay)
+		}
+		p.DelayMax = p.Delay // a first delay past the default cap: no doubling
+	}
+	if !p.Restarts() {
+		for _, f := range []string{"max-restarts", "restart-delay", "restart-delay-max", "min-uptime"} {
+			if c.IsSet(f) {
+				return p, usageError("run", "--%s needs --restart on-failure or always", f)
+			}
+		}
+	}
+	return p, nil
 }
 
 // logPolicy reads the rotation limits: flags, then the environment (as the

@@ -31,6 +31,11 @@ func status(c *cli.Context) error {
 	defer e.Close()
 	t.Ports = e.Ports(t)
 	t.Leftovers = e.Leftovers(t)
+	runs, err := e.Runs(c.Context, t.ID)
+	if err != nil {
+		return failed("status", err)
+	}
+	t.Runs = runs
 	if c.Bool("json") {
 		return writeJSON(c, t.JSON())
 	}

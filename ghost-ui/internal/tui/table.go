@@ -3,6 +3,8 @@ package tui
 import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
+	"strconv"
+	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -14,15 +16,16 @@ func safe(s string) string { return printable.String(s) }
 
 func (u *UI) renderTable() {
 	u.table.Clear()
-	for i, c := range task.Columns {
+	for i, c := range columns() {
 		u.table.SetCell(0, i, tview.NewTableCell(c).SetSelectable(false).SetAttributes(tcell.AttrBold))
 	}
 	now := u.now()
 	selectedRow := 0
 	for r, t := range u.shown {
 		row := r + 1
-		// The one row formatter, shared with `ghost list`.
-		for i, text := range t.Cells(now) {
+		// The one row formatter, shared with `ghost list`, with the
+		// restarts in a column of their own.
+		for i, text := range cells(t, now) {
 			// Cells read colour tags, so untrusted text is escaped twice:
 			// for the terminal (printable) and for tview (Escape).
 			cell := tview.NewTableCell(tview.Escape(printable.String(text)))
@@ -31,7 +34,7 @@ func (u *UI) renderTable() {
 				cell.SetTextColor(stateColor(t))
 			case task.ColName:
 				cell.SetMaxWidth(16)
-			case task.ColCommand:
+			case task.ColCommand + 1:
 				cell.SetExpansion(1)
 			}
 			u.table.SetCell(row, i, cell)
@@ -74,10 +77,30 @@ func (u *UI) move(delta int) {
 	u.showLog()
 }
 
+// columns are the table's headings: `ghost list`'s, and RST, the restarts
+// of the task (which list shows in its state column), after STATE.
+func columns() []string {
+	c := task.Columns
+	return append(append(append([]string{}, c[:task.ColState+1]...), "RST"), c[task.ColState+1:]...)
+}
+
+// cells is t's row under columns.
+func cells(t task.Listing, now time.Time) []string {
+	c := t.Cells(now)
+	c[task.ColState] = string(t.Status)
+	restarts := "-"
+	if t.Restarts > 0 || t.Restart == task.RestartOnFailure || t.Restart == task.RestartAlways {
+		restarts = strconv.Itoa(t.Restarts)
+	}
+	return append(append(append([]string{}, c[:task.ColState+1]...), restarts), c[task.ColState+1:]...)
+}
+
 func stateColor(t task.Listing) tcell.Color {
 	switch t.Status {
 	case task.Running:
 		return tcell.ColorGreen
+	case task.Restarting:
+		return tcell.ColorDarkOrange
 	case task.Exited:
 		if t.ExitCode != nil && *t.ExitCode != 0 {
 			return tcell.ColorRed
