@@ -543,7 +543,7 @@ func (e *Engine) FollowLines(ctx context.Context, tasks []task.Listing, o LinesO
 	known := map[string]bool{}
 	sources := make([]logs.Source, len(tasks))
 	for i, t := range tasks {
-		sources[i] = logs.Source{ID: t.ID, Query: query(), Ended: e.ended(ctx, t.ID)}
+		sources[i] = logs.Source{ID: t.ID, Query: query(), Ended: e.Ended(ctx, t.ID)}
 		known[t.ID] = true
 	}
 	mo := logs.MergeOptions{Follow: o.Follow, Idle: o.Idle}
@@ -586,7 +586,7 @@ func (e *Engine) FollowLines(ctx context.Context, tasks []task.Listing, o LinesO
 				n++
 				q := query()
 				q.Tail = -1 // all of a task started since
-				added = append(added, logs.Source{ID: t.ID, Query: q, Ended: e.ended(ctx, t.ID)})
+				added = append(added, logs.Source{ID: t.ID, Query: q, Ended: e.Ended(ctx, t.ID)})
 			}
 			return added
 		}

@@ -127,6 +127,9 @@ type Spec struct {
 	// DefaultTTYSize when Size is zero.
 	TTY  bool
 	Size TTYSize
+	// Origin says what starts the task: empty for a person ("cli"),
+	// "mcp:<client>" for an agent.
+	Origin string
 	// Restart is how the task's monitor keeps it alive (see
 	// task.RestartPolicy); the zero value never restarts.
 	Restart task.RestartPolicy
@@ -158,7 +161,7 @@ func (e *Engine) Launch(ctx context.Context, s Spec) (string, error) {
 	}
 	_, err = monitor.Start(ctx, monitor.Spec{
 		ID: id.String(), DataDir: e.dir.Path, Name: s.Name, Project: s.Project,
-		Command: s.Command, Env: s.Env, Cwd: s.Cwd, Log: s.Log,
+		Command: s.Command, Env: s.Env, Cwd: s.Cwd, Log: s.Log, Origin: s.Origin,
 		TTY: s.TTY, Cols: s.Size.Cols, Rows: s.Size.Rows, Restart: s.Restart,
 	})
 	if err != nil {
@@ -515,10 +518,11 @@ func (e *Engine) Remove(ctx context.Context, id string) error {
 }
 
 // Restart stops the task if it is live (as Stop, with grace) and runs its
-// command again with the same working directory, environment, name and
-// restart policy, as a new task, with the log limits the environment sets
-// (as `ghost run` without flags).
-func (e *Engine) Restart(ctx context.Context, id string, grace time.Duration) (task.Task, error) {
+// command again with the same working directory, environment, name,
+// origin and restart policy, as a new task, with the log limits the
+// environment sets (as `ghost run` without flags). Each adjust may change
+// the new task's spec first (an agent restarting a task makes it its own).
+func (e *Engine) Restart(ctx context.Context, id string, grace time.Duration, adjust ...func(*Spec)) (task.Task, error) {
 	policy, err := e.LogPolicy()
 	if err != nil {
 		return task.Task{}, err
@@ -533,7 +537,10 @@ func (e *Engine) Restart(ctx context.Context, id string, grace time.Duration) (t
 		}
 	}
 	s := Spec{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy,
-		Restart: t.RestartPolicy}
+		Origin: t.Origin, Restart: t.RestartPolicy}
+	for _, a := range adjust {
+		a(&s)
+	}
 	if t.TTY != "" {
 		s.TTY = true
 		s.Size, _ = ParseTTYSize(t.TTY)
@@ -565,9 +572,9 @@ func (e *Engine) Ports(t task.Task) []ports.Port {
 	return ps
 }
 
-// ended returns a function telling whether task id has ended for good:
-// what a log follower asks before its last read.
-func (e *Engine) ended(ctx context.Context, id string) func() bool {
+// Ended returns a function telling whether task id has ended for good:
+// what a reader of its log asks before its last read.
+func (e *Engine) Ended(ctx context.Context, id string) func() bool {
 	return func() bool {
 		st, err := e.store(ctx)
 		if err != nil {

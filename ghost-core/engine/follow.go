@@ -30,14 +30,14 @@ func (e *Engine) Log(w io.Writer, id string, o LogOptions) error {
 // follower: `ghost log -f`, ghost-ui's log pane and readiness by log line
 // all use it.
 func (e *Engine) Follow(ctx context.Context, w io.Writer, id string, o LogOptions) error {
-	wt := e.watchTask(id)
+	wt := e.WatchTask(id)
 	defer wt.Close()
-	return logs.Follow(ctx, w, e.dir.LogDir(), id, o.Tail, e.ended(ctx, id), wt.C)
+	return logs.Follow(ctx, w, e.dir.LogDir(), id, o.Tail, e.Ended(ctx, id), wt.C)
 }
 
-// watchTask wakes on every change to task id's files: output written, its
-// log rotated, its monitor's exit record appearing.
-func (e *Engine) watchTask(id string) *watch.Watcher {
+// WatchTask wakes on every change to task id's files: output written, its
+// log rotated, its monitor's exit record appearing. The caller closes it.
+func (e *Engine) WatchTask(id string) *watch.Watcher {
 	return e.watchMatching(func(path string) bool {
 		return strings.HasPrefix(filepath.Base(path), id+".")
 	})

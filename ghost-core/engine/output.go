@@ -108,7 +108,7 @@ func (e *Engine) LogLines(id string, q LogQuery, fn func(LogRecord) error) error
 // new ones as they are written, until the task has ended and every line is
 // given, or ctx ends.
 func (e *Engine) FollowLogLines(ctx context.Context, id string, q LogQuery, fn func(LogRecord) error) error {
-	w := e.watchTask(id)
+	w := e.WatchTask(id)
 	defer w.Close()
-	return logs.FollowLines(ctx, e.dir.LogDir(), id, q, e.ended(ctx, id), w.C, fn)
+	return logs.FollowLines(ctx, e.dir.LogDir(), id, q, e.Ended(ctx, id), w.C, fn)
 }

@@ -45,7 +45,7 @@ const readyPoll = 100 * time.Millisecond
 
 // WaitReady blocks until t is ready, ends, or ctx ends.
 func (e *Engine) WaitReady(ctx context.Context, t task.Task, r Readiness) (task.Task, error) {
-	w := e.watchTask(t.ID)
+	w := e.WatchTask(t.ID)
 	defer w.Close()
 	tick := time.NewTicker(readyPoll)
 	defer tick.Stop()
@@ -63,7 +63,7 @@ func (e *Engine) WaitReady(ctx context.Context, t task.Task, r Readiness) (task.
 	var lastCmd time.Time
 	cmdReady := r.Cmd == ""
 	for {
-		ended := e.ended(ctx, t.ID)()
+		ended := e.Ended(ctx, t.ID)()
 		if !cmdReady && time.Since(lastCmd) >= 250*time.Millisecond {
 			cmdReady = runReadyCmd(ctx, r.Cmd, t.Cwd, r.Env)
 			lastCmd = time.Now()

@@ -181,7 +181,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	t := task.Task{
 		Listing: task.Listing{
 			ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Cwd: spec.Cwd,
-			StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
+			StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID), Origin: spec.Origin,
 		},
 		Env: task.EnvMap(spec.Env), BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}

@@ -32,6 +32,8 @@ type Spec struct {
 	// two pipes.
 	TTY        bool
 	Cols, Rows uint16
+	// Origin says what started the task (see task.Task.Origin).
+	Origin string
 	// Restart is how the monitor keeps the task alive; a zero policy
 	// never restarts.
 	Restart task.RestartPolicy

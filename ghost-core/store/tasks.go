@@ -21,12 +21,12 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, project, restart, restarts, next_restart_at,
+	log_path, name, signal, project, origin, restart, restarts, next_restart_at,
 	proc_start, boot_id, monitor_pid, monitor_start, log_error, tty, stop_requested,
 	restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms, gave_up`
 
 // listingColumns is the number of leading columns Each reads.
-const listingColumns = 16
+const listingColumns = 17
 
 // listing is the column list of Each.
 var listing = strings.Join(strings.Split(columns, ",")[:listingColumns], ",")
@@ -73,11 +73,11 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, ho
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
 			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty,
-			 restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 origin, restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, string(t.Status), t.StartedAt.Unix(), t.LogPath,
 			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY,
-			string(p.Mode), p.MaxRestarts, p.Delay.Milliseconds(), p.DelayMax.Milliseconds(), p.MinUptime.Milliseconds())
+			t.OriginName(), string(p.Mode), p.MaxRestarts, p.Delay.Milliseconds(), p.DelayMax.Milliseconds(), p.MinUptime.Milliseconds())
 		return err
 	})
 }
@@ -536,11 +536,11 @@ func listingFrom(v []driver.Value) task.Listing {
 	t := task.Listing{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
-		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]),
-		Restart: task.RestartMode(text(v[13])), Restarts: int(integer(v[14])),
+		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]), Origin: text(v[13]),
+		Restart: task.RestartMode(text(v[14])), Restarts: int(integer(v[15])),
 	}
-	if v[15] != nil {
-		t.NextRestartAt = time.UnixMilli(integer(v[15]))
+	if v[16] != nil {
+		t.NextRestartAt = time.UnixMilli(integer(v[16]))
 	}
 	if v[6] != nil {
 		c := int(integer(v[6]))
@@ -561,17 +561,17 @@ func listingFrom(v []driver.Value) task.Listing {
 // taskFrom makes a task from the values of all columns, and env if read.
 func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{Listing: listingFrom(v)}
-	t.ProcStart, t.BootID = uint64(integer(v[16])), text(v[17])
-	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[18])), uint64(integer(v[19])), text(v[20])
-	t.TTY = text(v[21])
-	t.StopRequested = integer(v[22]) != 0
+	t.ProcStart, t.BootID = uint64(integer(v[17])), text(v[18])
+	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[19])), uint64(integer(v[20])), text(v[21])
+	t.TTY = text(v[22])
+	t.StopRequested = integer(v[23]) != 0
 	t.RestartPolicy = task.RestartPolicy{
-		Mode: t.Restart, MaxRestarts: int(integer(v[23])), Delay: time.Duration(integer(v[24])) * time.Millisecond,
-		DelayMax: time.Duration(integer(v[25])) * time.Millisecond, MinUptime: time.Duration(integer(v[26])) * time.Millisecond,
+		Mode: t.Restart, MaxRestarts: int(integer(v[24])), Delay: time.Duration(integer(v[25])) * time.Millisecond,
+		DelayMax: time.Duration(integer(v[26])) * time.Millisecond, MinUptime: time.Duration(integer(v[27])) * time.Millisecond,
 	}
-	t.GaveUp = int(integer(v[27]))
-	if len(v) > 28 {
-		if env := text(v[28]); env != "" {
+	t.GaveUp = int(integer(v[28]))
+	if len(v) > 29 {
+		if env := text(v[29]); env != "" {
 			t.Env = decodeMap(env)
 		}
 	}

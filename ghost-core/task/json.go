@@ -21,6 +21,8 @@ type JSONTask struct {
 	StartedAt  *string  `json:"started_at"`
 	FinishedAt *string  `json:"finished_at"`
 	LogPath    string   `json:"log_path"`
+	// Origin is "cli", or "mcp:<client>" for a task an agent started.
+	Origin string `json:"origin"`
 	// Restart is the restart policy's mode, "no" when none; Restarts the
 	// restarts so far; NextRestartAt when the next run starts, while
 	// restarting.
@@ -56,6 +58,7 @@ func (t Listing) JSON() JSONTask {
 		StartedAt:     timestamp(t.StartedAt),
 		FinishedAt:    timestamp(t.FinishedAt),
 		LogPath:       t.LogPath,
+		Origin:        t.OriginName(),
 		Restart:       t.restartMode(),
 		Restarts:      t.Restarts,
 		NextRestartAt: timestamp(t.NextRestartAt),

@@ -72,6 +72,8 @@ func (t Listing) AppendJSON(b []byte, depth int) []byte {
 	b = appendTimestamp(b, t.FinishedAt)
 	field("log_path")
 	b = appendJSONString(b, t.LogPath)
+	field("origin")
+	b = appendJSONString(b, t.OriginName())
 	field("restart")
 	b = appendJSONString(b, string(t.restartMode()))
 	field("restarts")

@@ -95,6 +95,10 @@ type Listing struct {
 	Restarts int
 	// NextRestartAt is when the next run starts, while restarting.
 	NextRestartAt time.Time
+	// Origin says what started the task: "cli" (the command line or
+	// ghost-ui) or "mcp:<client>" (an agent through `ghost mcp`); empty
+	// means "cli".
+	Origin string
 }
 
 // Task is one command run in the background, as recorded: its listing
@@ -140,6 +144,17 @@ func (t Listing) ShortID() string {
 		return t.ID[:8]
 	}
 	return t.ID
+}
+
+// OriginCLI is the origin of a task a person started.
+const OriginCLI = "cli"
+
+// OriginName is t.Origin, "cli" when unset.
+func (t Listing) OriginName() string {
+	if t.Origin == "" {
+		return OriginCLI
+	}
+	return t.Origin
 }
 
 // Runtime is how long the task ran, or has run so far when now is given for
