@@ -36,6 +36,7 @@ func TestMain(m *testing.M) {
 		"ghost":           func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
 		"ghost-ticker":    ticker,
 		"ghost-subreaper": subreaper,
+		"ghost-pace":      pace,
 		"test-server":     testServer,
 		"ghost-clock":     clock,
 	})

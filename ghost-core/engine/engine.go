@@ -121,6 +121,9 @@ type Spec struct {
 	Cwd string
 	// Env is the task's whole environment, KEY=VALUE.
 	Env []string
+	// EnvGiven names the variables of Env given for this task rather than
+	// inherited (--env, --env-file), for the details to show apart.
+	EnvGiven []string
 	// Log bounds the task's log files.
 	Log LogPolicy
 	// TTY runs the task on a pseudo-terminal (Unix only) of Size, or
@@ -161,7 +164,7 @@ func (e *Engine) Launch(ctx context.Context, s Spec) (string, error) {
 	}
 	_, err = monitor.Start(ctx, monitor.Spec{
 		ID: id.String(), DataDir: e.dir.Path, Name: s.Name, Project: s.Project,
-		Command: s.Command, Env: s.Env, Cwd: s.Cwd, Log: s.Log, Origin: s.Origin,
+		Command: s.Command, Env: s.Env, EnvGiven: s.EnvGiven, Cwd: s.Cwd, Log: s.Log, Origin: s.Origin,
 		TTY: s.TTY, Cols: s.Size.Cols, Rows: s.Size.Rows, Restart: s.Restart,
 	})
 	if err != nil {
@@ -536,8 +539,8 @@ func (e *Engine) Restart(ctx context.Context, id string, grace time.Duration, ad
 			return task.Task{}, err
 		}
 	}
-	s := Spec{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy,
-		Origin: t.Origin, Restart: t.RestartPolicy}
+	s := Spec{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), EnvGiven: t.EnvGiven,
+		Log: policy, Origin: t.Origin, Restart: t.RestartPolicy}
 	for _, a := range adjust {
 		a(&s)
 	}
@@ -590,3 +593,7 @@ func (e *Engine) Ended(ctx context.Context, id string) func() bool {
 		return lifecycle.Reconcile(ctx, st, e.notes(), t).Status.Finished()
 	}
 }
+
+// DataDir is the data directory's path: for messages, and for tests that
+// set up a history by other means than the engine.
+func (e *Engine) DataDir() string { return e.dir.Path }

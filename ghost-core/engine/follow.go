@@ -106,3 +106,32 @@ func (e *Engine) Changes(ctx context.Context, every time.Duration) <-chan struct
 	}()
 	return out
 }
+
+// ChunkFollower reads one task's log as it grows, across rotations, in
+// chunks that carry their stream and capture time: for a viewer that
+// colours stderr and keeps its own lines (ghost-ui's pane). See
+// logs.Follower.
+type ChunkFollower = logs.Follower
+
+// LogChunk is one piece of a task's output with its stream and time.
+type LogChunk = logs.Chunk
+
+// NewChunkFollower starts reading task id's log from its last tail lines
+// (all when tail < 0). The caller closes it.
+func (e *Engine) NewChunkFollower(id string, tail int) (*ChunkFollower, error) {
+	return logs.NewFollower(e.dir.LogDir(), id, tail)
+}
+
+// DataVersion is a number that changes whenever another process commits
+// to the database: a viewer's cheap test of whether to read again.
+func (e *Engine) DataVersion(ctx context.Context) (int64, error) {
+	st, err := e.store(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.DataVersion(ctx)
+}
+
+// Watcher delivers coalesced wake-ups on its channel C (see WatchTask);
+// the caller closes it.
+type Watcher = watch.Watcher

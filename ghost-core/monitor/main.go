@@ -183,7 +183,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 			ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Cwd: spec.Cwd,
 			StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID), Origin: spec.Origin,
 		},
-		Env: task.EnvMap(spec.Env), BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
+		Env: task.EnvMap(spec.Env), EnvGiven: spec.EnvGiven, BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}
 	if spec.TTY {
 		t.TTY = fmt.Sprintf("%dx%d", spec.Cols, spec.Rows)

@@ -55,6 +55,7 @@ func encodeSpec(w io.Writer, s Spec) error {
 	b = binary.AppendUvarint(b, uint64(s.Cols))
 	b = binary.AppendUvarint(b, uint64(s.Rows))
 	str(s.Origin)
+	list(s.EnvGiven)
 	str(string(s.Restart.Mode))
 	b = binary.AppendVarint(b, int64(s.Restart.MaxRestarts))
 	b = binary.AppendVarint(b, int64(s.Restart.Delay))
@@ -139,6 +140,7 @@ func decodeSpec(r io.Reader) (Spec, error) {
 	s.TTY = d.num() == 1
 	s.Cols, s.Rows = uint16(d.num()), uint16(d.num())
 	s.Origin = d.str()
+	s.EnvGiven = d.list()
 	s.Restart.Mode = task.RestartMode(d.str())
 	s.Restart.MaxRestarts = int(d.signed())
 	s.Restart.Delay = time.Duration(d.signed())

@@ -25,6 +25,10 @@ const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, fin
 	proc_start, boot_id, monitor_pid, monitor_start, log_error, tty, stop_requested,
 	restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms, gave_up`
 
+// allColumns is the number of columns; Get reads env and env_given
+// after them.
+var allColumns = len(strings.Split(columns, ","))
+
 // listingColumns is the number of leading columns Each reads.
 const listingColumns = 17
 
@@ -51,6 +55,14 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, ho
 	if err != nil {
 		return fmt.Errorf("encoding environment: %w", err)
 	}
+	var given any // NULL: not known which were given
+	if t.EnvGiven != nil {
+		b, err := json.Marshal(encodeList(t.EnvGiven))
+		if err != nil {
+			return fmt.Errorf("encoding environment names: %w", err)
+		}
+		given = string(b)
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if t.Name != "" {
 			q, args := `SELECT `+columns+` FROM tasks WHERE name = ? AND status IN (`+placeholders(len(live))+`)`, []any{t.Name}
@@ -73,11 +85,11 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, ho
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
 			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty,
-			 origin, restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 origin, env_given, restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, string(t.Status), t.StartedAt.Unix(), t.LogPath,
 			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY,
-			t.OriginName(), string(p.Mode), p.MaxRestarts, p.Delay.Milliseconds(), p.DelayMax.Milliseconds(), p.MinUptime.Milliseconds())
+			t.OriginName(), given, string(p.Mode), p.MaxRestarts, p.Delay.Milliseconds(), p.DelayMax.Milliseconds(), p.MinUptime.Milliseconds())
 		return err
 	})
 }
@@ -292,7 +304,7 @@ func (s *Store) Delete(ctx context.Context, id string, from []task.Status) (bool
 func (s *Store) Get(ctx context.Context, id string) (task.Task, error) {
 	var t task.Task
 	err := retryBusy(ctx, func() error {
-		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env FROM tasks WHERE id = ?`, id)
+		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env, env_given FROM tasks WHERE id = ?`, id)
 		if err == nil && len(tasks) == 0 {
 			err = sql.ErrNoRows
 		}
@@ -570,10 +582,13 @@ func taskFrom(v []driver.Value) task.Task {
 		DelayMax: time.Duration(integer(v[26])) * time.Millisecond, MinUptime: time.Duration(integer(v[27])) * time.Millisecond,
 	}
 	t.GaveUp = int(integer(v[28]))
-	if len(v) > 29 {
-		if env := text(v[29]); env != "" {
+	if len(v) > allColumns {
+		if env := text(v[allColumns]); env != "" {
 			t.Env = decodeMap(env)
 		}
+	}
+	if len(v) > allColumns+1 && v[allColumns+1] != nil {
+		t.EnvGiven = decodeList(text(v[allColumns+1]))
 	}
 	return t
 }

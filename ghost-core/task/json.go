@@ -1,6 +1,7 @@
 package task
 
 import (
+	"math"
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/ports"
@@ -32,6 +33,10 @@ type JSONTask struct {
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
+	// CPUPercent and RSSBytes appear only where they were measured
+	// (status), like Ports.
+	CPUPercent *float64 `json:"cpu_percent,omitempty"`
+	RSSBytes   *int64   `json:"rss_bytes,omitempty"`
 	// Runs appears only where it was looked up (status): every run's
 	// process and end.
 	Runs *[]JSONRun `json:"runs,omitempty"`
@@ -78,6 +83,10 @@ func (t Listing) restartMode() RestartMode {
 func (t Task) JSON() JSONTask {
 	j := t.Listing.JSON()
 	j.Ports = portsField(t.Ports)
+	if t.Usage != nil {
+		cpu, rss := math.Round(t.Usage.CPUPercent*10)/10, t.Usage.RSSBytes
+		j.CPUPercent, j.RSSBytes = &cpu, &rss
+	}
 	if t.Runs != nil {
 		runs := make([]JSONRun, len(t.Runs))
 		for i, r := range t.Runs {

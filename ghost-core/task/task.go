@@ -106,6 +106,10 @@ type Listing struct {
 type Task struct {
 	Listing
 	Env map[string]string
+	// EnvGiven names the variables of Env given for this task (--env,
+	// --env-file) rather than inherited; nil when not recorded (older
+	// tasks, or listings, which do not read it).
+	EnvGiven []string
 
 	// ProcStart is the kernel's start time of PID in raw ticks, and BootID
 	// the boot it belongs to: together with PID they identify the process.
@@ -136,6 +140,18 @@ type Task struct {
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port
+	// Usage is what the task's process group costs now; nil when nobody
+	// measured (lists do not), zero for a task that no longer runs.
+	Usage *Usage
+}
+
+// Usage is what a running task costs, summed over its process group.
+type Usage struct {
+	// CPUPercent is the share of one core used over the last interval
+	// measured: 200 is two cores busy.
+	CPUPercent float64
+	// RSSBytes is the resident memory of its processes.
+	RSSBytes int64
 }
 
 // ShortID is the id as shown in tables: enough to be unique in practice.

@@ -25,6 +25,7 @@ func listCommand() *cli.Command {
 			&cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: "only the tasks of `PROJECT` (started by ghost up)"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array of task objects"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print task ids only, one a line"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "`wide`: add CPU %, memory (RSS) and listening ports of running tasks"},
 		},
 		Action: list,
 	}
@@ -37,6 +38,14 @@ func list(c *cli.Context) error {
 	statuses, err := parseStatuses(c.String("status"))
 	if err != nil {
 		return err
+	}
+	wide := false
+	switch o := c.String("output"); o {
+	case "", "table":
+	case "wide":
+		wide = true
+	default:
+		return usageError("list", "invalid --output %q: want wide", o)
 	}
 	e, err := openEngine(c)
 	if err != nil {
@@ -52,6 +61,8 @@ func list(c *cli.Context) error {
 		err = listJSON(ctx, e, f, c.App.Writer)
 	case c.Bool("quiet"):
 		err = listIDs(ctx, e, f, c.App.Writer)
+	case wide:
+		err = listWide(ctx, e, f, c.App.Writer)
 	default:
 		err = listTable(ctx, e, f, c.App.Writer)
 	}
@@ -154,4 +165,34 @@ func writeJSON(c *cli.Context, v any) error {
 	}
 	_, err := c.App.Writer.Write(task.EscapeInvisible(buf.Bytes()))
 	return err
+}
+
+// listWide is the table with what running tasks cost: CPU share over
+// measureWindow, resident memory and listening ports of each process
+// group. Those are measured together, so the tasks are held.
+func listWide(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Writer) error {
+	listed, err := e.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	tasks := make([]task.Task, len(listed))
+	for i, l := range listed {
+		tasks[i].Listing = l
+	}
+	engine.MeasureWindow(ctx, tasks, measureWindow)
+	now := time.Now()
+	// The one row formatter, with the costs before the command.
+	cols := task.Columns
+	tb := newTable(append(append(cols[:task.ColCommand:task.ColCommand], "CPU%", "MEM", "PORTS"), cols[task.ColCommand])...)
+	for _, t := range tasks {
+		cells := t.Cells(now)
+		for _, cell := range cells[:task.ColCommand] {
+			tb.add(cell)
+		}
+		tb.add(t.CPUText())
+		tb.add(t.MemText())
+		tb.add(t.PortsText())
+		tb.add(cells[task.ColCommand])
+	}
+	return tb.write(out, termWidth(out))
 }

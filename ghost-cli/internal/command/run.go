@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,6 +158,7 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 		}
 	}
 	env := task.EnvMap(os.Environ())
+	given := []string{} // recorded, so that details show them apart from the inherited
 	if path := c.String("env-file"); path != "" {
 		pairs, err := readEnvFile(path)
 		if err != nil {
@@ -164,6 +166,7 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 		}
 		for _, kv := range pairs {
 			env[kv[0]] = kv[1]
+			given = append(given, kv[0])
 		}
 	}
 	for _, kv := range c.StringSlice("env") {
@@ -172,14 +175,17 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 			return engine.Spec{}, usageError("run", "invalid --env %w", err)
 		}
 		env[k] = v
+		given = append(given, k)
 	}
+	slices.Sort(given)
+	given = slices.Compact(given)
 	policy, err := logPolicy(c)
 	if err != nil {
 		return engine.Spec{}, err
 	}
 	o := engine.Spec{
 		Name: name, Command: c.Args().Slice(), Cwd: filepath.Clean(cwd),
-		Env: task.EnvList(env), Log: policy, TTY: c.Bool("tty"),
+		Env: task.EnvList(env), EnvGiven: given, Log: policy, TTY: c.Bool("tty"),
 	}
 	if c.IsSet("tty-size") {
 		if !o.TTY {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -23,13 +24,22 @@ func statusCommand() *cli.Command {
 	}
 }
 
+// measureWindow is how long status and list -o wide watch running tasks
+// to give their CPU share: long enough for a few of the kernel's 10 ms
+// ticks, short enough not to keep a person waiting.
+const measureWindow = 200 * time.Millisecond
+
 func status(c *cli.Context) error {
 	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	t.Ports = e.Ports(t)
+	ts := []task.Task{t}
+	engine.MeasureWindow(c.Context, ts, measureWindow)
+	if t = ts[0]; t.Ports == nil {
+		t.Ports = e.Ports(t)
+	}
 	t.Leftovers = e.Leftovers(t)
 	runs, err := e.Runs(c.Context, t.ID)
 	if err != nil {

@@ -3,45 +3,62 @@ package tui
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/rivo/tview"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-// secretKey matches environment variable names whose values are masked
-// in the details view: someone may be looking over your shoulder.
-var secretKey = regexp.MustCompile(`(?i)(TOKEN|SECRET|PASSW|PWD|KEY|CREDENTIAL|AUTH|PRIVATE|SESSION|COOKIE|SIGNATURE|DSN|CERT)`)
-
-// maskedValue is shown in place of a secret.
-const maskedValue = "********"
-
 // showDetails opens the details view of the selected task.
 func (u *UI) showDetails() {
+	if u.selectedTask() == nil {
+		return
+	}
+	u.renderDetails(func() {
+		u.details.ScrollToBeginning()
+		u.pages.ShowPage("details")
+		u.app.SetFocus(u.details)
+	})
+}
+
+// refreshDetails keeps an open details view up to date with its task.
+func (u *UI) refreshDetails() {
+	if name, _ := u.pages.GetFrontPage(); name == "details" {
+		row, col := u.details.GetScrollOffset()
+		u.renderDetails(func() { u.details.ScrollTo(row, col) })
+	}
+}
+
+// renderDetails reads the selected task in full (environment included)
+// off the event goroutine, as every read of the database, then lays it
+// out and calls then.
+func (u *UI) renderDetails(then func()) {
 	t := u.selectedTask()
 	if t == nil {
 		return
 	}
-	id := t.ID
-	type read struct {
-		t   task.Task
-		err error
-	}
-	async(u, func(ctx context.Context) read {
-		full, err := u.eng.Get(ctx, id) // reconciled, as every reader
-		return read{full, err}
-	}, func(r read) {
-		if r.err != nil {
-			u.setError("reading task: %v", r.err)
-			return
+	id, listed := t.ID, *t
+	var full task.Task
+	u.background("", func(ctx context.Context) error {
+		var err error
+		if full, err = u.eng.Get(ctx, id); err != nil {
+			return fmt.Errorf("reading task: %w", err)
 		}
-		u.details.SetText(detailsText(r.t, u.now())).ScrollToBeginning()
-		u.pages.ShowPage("details")
-		u.app.SetFocus(u.details)
+		return nil
+	}, func() {
+		// The row as the table shows it, so both agree until the next
+		// reload; the rest from the full read.
+		full.Status, full.ExitCode, full.Signal, full.FinishedAt = listed.Status, listed.ExitCode, listed.Signal, listed.FinishedAt
+		m := u.measured(full)
+		full.Usage, full.Ports = m.Usage, m.Ports
+		u.details.SetText(detailsText(full, u.now()))
+		then()
 	})
 }
 
@@ -50,22 +67,39 @@ func detailsText(t task.Task, now time.Time) string {
 	for _, f := range t.Describe(now) {
 		fmt.Fprintf(&b, "[::b]%-10s[::-] %s\n", f.Label, tview.Escape(safe(f.Value)))
 	}
-	fmt.Fprintf(&b, "\n[::b]environment[::-] (%d variables; secret-looking values masked)\n", len(t.Env))
 	keys := make([]string, 0, len(t.Env))
 	for k := range t.Env {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	line := func(k string) {
+		fmt.Fprintf(&b, "  %s=%s\n", tview.Escape(safe(k)), tview.Escape(safe(engine.MaskEnv(k, t.Env[k]))))
+	}
+	if t.EnvGiven == nil {
+		fmt.Fprintf(&b, "\n[::b]environment[::-] (%d variables; secrets masked; which were given is not recorded for this task)\n", len(t.Env))
+		for _, k := range keys {
+			line(k)
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "\n[::b]given[::-] (--env, --env-file: %d; secrets masked)\n", len(t.EnvGiven))
+	if len(t.EnvGiven) == 0 {
+		b.WriteString("  none\n")
+	}
 	for _, k := range keys {
-		fmt.Fprintf(&b, "  %s=%s\n", tview.Escape(safe(k)), tview.Escape(safe(maskEnv(k, t.Env[k]))))
+		if slices.Contains(t.EnvGiven, k) {
+			line(k)
+		}
+	}
+	fmt.Fprintf(&b, "\n[::b]inherited[::-] (from the shell that started it: %d; secrets masked)\n", len(t.Env)-len(t.EnvGiven))
+	for _, k := range keys {
+		if !slices.Contains(t.EnvGiven, k) {
+			line(k)
+		}
 	}
 	return b.String()
 }
 
-// maskEnv hides the value of a secret-looking variable.
-func maskEnv(key, value string) string {
-	if value != "" && secretKey.MatchString(key) {
-		return maskedValue
-	}
-	return value
-}
+// safe makes untrusted text printable; tview.Escape is applied on top
+// wherever a widget reads colour tags.
+func safe(s string) string { return printable.String(s) }
