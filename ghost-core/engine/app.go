@@ -266,6 +266,8 @@ type UpOptions struct {
 	// Settle is how long Up watches the services it started for an early
 	// end, which makes them fail; 0 does not watch.
 	Settle time.Duration
+	// Restart is the restart policy of the tasks started.
+	Restart task.RestartPolicy
 }
 
 // UpResult is what Up did for one service.
@@ -311,7 +313,7 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 	r := UpResult{Service: s.Name, Action: Started}
 	opts := Spec{
 		Name: TaskName(app.Project, s.Name), Project: app.Project,
-		Command: []string{"sh", "-c", s.Command}, Cwd: app.Dir, Env: s.Env, Log: o.Log,
+		Command: []string{"sh", "-c", s.Command}, Cwd: app.Dir, Env: s.Env, Log: o.Log, Restart: o.Restart,
 	}
 	if cur != nil {
 		if sameRun(*cur, opts) {

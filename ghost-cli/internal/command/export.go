@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -177,7 +178,7 @@ func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, ma
 		Dir:     t.Cwd,
 		Home:    t.Env["HOME"],
 		// The restart policy of a task is "no" until tasks carry one.
-		Restart: engine.ExportPolicy{Mode: engine.ExportRestartNo},
+		Restart: exportPolicy(t.RestartPolicy),
 	}
 	s.Command[0] = absProgram(t.Command[0], t.Cwd, t.Env["PATH"])
 	keys := make([]string, 0, len(t.Env))
@@ -292,4 +293,17 @@ func warn(c *cli.Context, format string, args ...any) {
 func unique(names []string) []string {
 	slices.Sort(names)
 	return slices.Compact(names)
+}
+
+// exportPolicy is the task's restart policy as a service manager keeps
+// it: the mode, the first delay, and the bound of restarts in a row.
+func exportPolicy(p task.RestartPolicy) engine.ExportPolicy {
+	if !p.Restarts() {
+		return engine.ExportPolicy{Mode: engine.ExportRestartNo}
+	}
+	e := engine.ExportPolicy{Mode: string(p.Mode), Delay: p.Delay}
+	if p.MaxRestarts != task.UnlimitedRestarts {
+		e.Burst, e.Window = p.MaxRestarts+1, p.MinUptime*time.Duration(p.MaxRestarts+1)
+	}
+	return e
 }

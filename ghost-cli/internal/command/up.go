@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/task"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 )
 
@@ -84,7 +85,9 @@ func up(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	results, err := e.Up(ctx, app, services, engine.UpOptions{Log: logPol, Grace: grace, Settle: upSettle})
+	restart := task.DefaultRestartPolicy
+	restart.Mode = task.RestartMode(policy)
+	results, err := e.Up(ctx, app, services, engine.UpOptions{Log: logPol, Grace: grace, Settle: upSettle, Restart: restart})
 	if errors.Is(err, context.Canceled) {
 		return errInterrupted
 	}
