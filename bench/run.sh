@@ -140,7 +140,7 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| follow latency: a line written by the task to \`ghost log -f\` printing it | $(metric '^BenchmarkFollowLatency' ms-median) ms (p90 $(metric '^BenchmarkFollowLatency' ms-p90) ms) | < 10 ms |"
   echo "| capture throughput: 512 MiB written as fast as possible, vs the same redirected to a file (9 runs; with the log index: capture time and stream of every read) | $(metric '^BenchmarkCapture' %-of-redirect) % | ≥ 80 % |"
   echo "| memory per running task: PSS of its monitor, 50 tasks running | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | < 1024 KiB |"
-  echo "| restart latency: from a run's end to the next run's process running, under \\`--restart always\\` without delay (monitor's clock, ms resolution) | $(metric '^BenchmarkRestart' ms-restart-median) ms (p90 $(metric '^BenchmarkRestart' ms-restart-p90) ms) | < 20 ms beyond the delay |"
+  echo "| restart latency: from a run's end to the next run's process running, under \`--restart always\` without delay (monitor's clock, ms resolution) | $(metric '^BenchmarkRestart' ms-restart-median) ms (p90 $(metric '^BenchmarkRestart' ms-restart-p90) ms) | < 20 ms beyond the delay |"
   echo "| memory of a supervising monitor between restarts: PSS once its task restarted and it waits in its second image, 50 tasks | $(metric '^BenchmarkRestart' KiB-PSS-median) KiB | as a monitor that does not supervise |"
   echo
   echo "A monitor's memory is a Go runtime's floor plus little: once the task has run a second with its output quiet, the monitor re-executes itself (same pid) to wait in a fresh image that never opened SQLite, and the figure above is taken from that image."
