@@ -10,8 +10,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/task"
 	"github.com/ghostproject/ghost/ghost-core/printable"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 func upCommand() *cli.Command {
