@@ -10,9 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -43,6 +43,9 @@ func TestMain(m *testing.M) {
 }
 
 func TestScripts(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the scripts use sh, sleep and Unix signals; TestWindowsScripts runs testdata/windows")
+	}
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -195,19 +198,6 @@ func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func processLives(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		if _, serr := os.Stat("/proc/self/stat"); serr == nil {
-			return false // Linux: no /proc entry, no process
-		}
-		return syscall.Kill(pid, 0) == nil // no /proc (macOS): ask the kernel
-	}
-	// A zombie has ended; only its parent has yet to collect it.
-	s := string(b)
-	return !strings.Contains(s[strings.LastIndexByte(s, ')'):], ") Z ")
 }
 
 // mode PATH PERM checks a file's permission bits, such as 0600.

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Faults and load inflicted on the real binary, one test per row of

@@ -313,7 +313,7 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 	r := UpResult{Service: s.Name, Action: Started}
 	opts := Spec{
 		Name: TaskName(app.Project, s.Name), Project: app.Project,
-		Command: []string{"sh", "-c", s.Command}, Cwd: app.Dir, Env: s.Env, Log: o.Log, Restart: o.Restart,
+		Command: shellArgv(s.Command), Cwd: app.Dir, Env: s.Env, Log: o.Log, Restart: o.Restart,
 	}
 	if cur != nil {
 		if sameRun(*cur, opts) {

@@ -316,15 +316,6 @@ func (e *Engine) Kill(ctx context.Context, id string, sig syscall.Signal) error 
 	return e.Signal(ctx, id, sig)
 }
 
-func ends(sig syscall.Signal) bool {
-	switch sig {
-	case syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGCONT,
-		syscall.SIGSTOP, syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU:
-		return false
-	}
-	return true
-}
-
 // requestStop records the stop request of a live task; a task that is not
 // live is reported as not running.
 func (e *Engine) requestStop(ctx context.Context, id string) error {
@@ -460,7 +451,9 @@ func (e *Engine) waitAllEnded(ctx context.Context, w *watch.Watcher, id string, 
 // SIGTERM pending and never run its handler, and always end by SIGKILL.
 // A task that runs ignores SIGCONT.
 func (e *Engine) resume(ctx context.Context, id string) {
-	e.Signal(ctx, id, syscall.SIGCONT)
+	if sigCont != 0 {
+		e.Signal(ctx, id, sigCont)
+	}
 }
 
 // Wait blocks until the task has ended for good (through any restarts)

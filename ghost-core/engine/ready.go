@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"time"
@@ -131,7 +130,7 @@ func listens(t task.Task, port int) bool {
 func runReadyCmd(ctx context.Context, cmd, dir string, env []string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+	c := shellCommand(ctx, cmd)
 	c.Dir, c.Env = dir, env
 	return c.Run() == nil
 }

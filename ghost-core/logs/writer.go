@@ -8,8 +8,9 @@ import (
 	"io"
 	"os"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 // Policy bounds the disk one task's log may use: at most MaxFiles files of
@@ -255,7 +256,7 @@ func (w *Writer) openFiles() error {
 }
 
 func createPrivate(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/lifecycle"
 	"github.com/ghostproject/ghost/ghost-core/logs"
@@ -60,10 +58,11 @@ func Main() int {
 // begin reads the spec, starts the task and tells the launcher how that
 // went. It returns nil when the task did not start.
 func begin() *running {
-	syscall.CloseOnExec(3)
-	syscall.CloseOnExec(4)
-	specFile := os.NewFile(3, "spec")
-	statusFile := os.NewFile(4, "status")
+	specFile, statusFile, err := inheritedPipes()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ghost-monitor:", err)
+		return nil
+	}
 	spec, err := decodeSpec(specFile)
 	specFile.Close()
 	if err != nil {
@@ -125,10 +124,8 @@ func (m *running) pending() bool {
 		if f == nil {
 			continue
 		}
-		if fd := fdOf(f); fd >= 0 {
-			if n, err := unix.IoctlGetInt(fd, ioctlPending); err == nil && n > 0 {
-				return true
-			}
+		if hasUnread(f) {
+			return true
 		}
 	}
 	return false
@@ -152,7 +149,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if err := checkCwd(spec.Cwd); err != nil {
 		return nil, nil, err
 	}
-	path, err := resolve(spec.Command[0], spec.Cwd, task.EnvMap(spec.Env)["PATH"])
+	path, err := resolve(spec.Command[0], spec.Cwd, task.GetEnv(task.EnvMap(spec.Env), "PATH"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -210,7 +207,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		m.pumped = m.startPump(m.st)
 		err = lifecycle.Started(ctx, db, spec.ID, lifecycle.Run{PID: m.pid, ProcStart: m.procStart, StartedAt: time.Now()})
 		if err != nil {
-			syscall.Kill(-m.pid, syscall.SIGKILL)
+			killGroup(m.pid)
 			m.closeOutput()
 			<-m.pumped
 		}
@@ -241,15 +238,11 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	}
 	defer devnull.Close()
 	var outR, outW, errR, errW *os.File
-	sys := &syscall.SysProcAttr{Setpgid: true}
 	if spec.TTY {
 		if outR, outW, err = openTerminal(spec.Cols, spec.Rows); err != nil {
 			return nil, err
 		}
 		errW = outW
-		// A session of its own makes the terminal the task's controlling
-		// one; its session is also its process group, as with Setpgid.
-		sys = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
 	} else {
 		if outR, outW, err = os.Pipe(); err != nil {
 			return nil, fmt.Errorf("making output pipe: %w", err)
@@ -270,24 +263,16 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 			errR.Close()
 		}
 	}
-	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
-	// for one, on the path `ghost run` waits on. waitExit and reap need only
-	// the pid.
-	pid, err := forkExec(path, spec.Command, &syscall.ProcAttr{
-		Dir:   spec.Cwd,
-		Env:   spec.Env,
-		Files: []uintptr{devnull.Fd(), outW.Fd(), errW.Fd()},
-		Sys:   sys,
-	})
+	pid, err := spawnProcess(path, spec, devnull, outW, errW)
 	if err != nil {
 		closeReaders()
-		return nil, classifyExecError(spec.Command[0], path, err)
+		return nil, err
 	}
 	id, err := proc.Lookup(pid)
 	if err != nil {
 		// It exited already and was not reaped, so it must still be there;
 		// anything else is a system we do not understand.
-		syscall.Kill(pid, syscall.SIGKILL)
+		killGroup(pid)
 		reap(pid)
 		closeReaders()
 		return nil, fmt.Errorf("identifying started process: %w", err)

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -40,7 +40,7 @@ const recordSize = 1024
 // reserveRecord takes the room for task id's exit record before the task
 // starts, holding a placeholder that readers take for "not ended yet".
 func reserveRecord(exitDir, id string) error {
-	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("reserving exit record: %w", err)
 	}
@@ -89,7 +89,7 @@ func writeRecord(exitDir, id string, end task.End) error {
 	// No room reserved (a monitor of an older ghost started the task):
 	// write a new file.
 	tmp := RecordPath(exitDir, id) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing exit record: %w", err)
 	}
@@ -115,7 +115,7 @@ func overwriteRecord(exitDir, id string, b []byte) error {
 	if len(b) >= recordSize {
 		return fmt.Errorf("exit record of %d bytes does not fit", len(b))
 	}
-	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|syscall.O_NOFOLLOW, 0)
+	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func overwriteRecord(exitDir, id string, b []byte) error {
 // ReadRecord returns the end recorded by the monitor of task id, and
 // whether there is such a record.
 func ReadRecord(exitDir, id string) (task.End, bool, error) {
-	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return task.End{}, false, nil
 	}
@@ -165,7 +165,7 @@ func ParseRecord(b []byte) (task.End, error) {
 		return task.End{}, fmt.Errorf("%w: %v", ErrBadRecord, err)
 	}
 	switch {
-	case r.Status == task.Exited && r.ExitCode != nil && *r.ExitCode >= 0 && *r.ExitCode <= 255:
+	case r.Status == task.Exited && r.ExitCode != nil && *r.ExitCode >= 0 && *r.ExitCode <= maxExitCode:
 	case r.Status == task.Killed && r.Signal != "":
 	case r.Status == task.Unknown:
 	default:

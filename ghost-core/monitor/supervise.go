@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/lifecycle"
@@ -64,7 +63,7 @@ func (m *running) restart(end task.End, st *pumpState, pumped <-chan struct{}) r
 	// The old run's leader is still ours (unreaped), so its group id is
 	// too: what the run left behind goes with it, as systemd's default
 	// does, before the next run would meet it.
-	syscall.Kill(-m.pid, syscall.SIGKILL)
+	killGroup(m.pid)
 	m.closeOutput()
 	if m.poll != nil {
 		m.poll.Close()
@@ -100,7 +99,7 @@ func (m *running) restart(end task.End, st *pumpState, pumped <-chan struct{}) r
 	// run started found no process to signal: the monitor ends the run
 	// itself (whoever stops waits for the end, and kills what lingers).
 	if stop, _ := db.StopRequested(ctx, m.spec.ID); stop {
-		syscall.Kill(-m.pid, syscall.SIGTERM)
+		termGroup(m.pid)
 	}
 	return restarted
 }
@@ -134,7 +133,7 @@ func (m *running) spawnNext(ctx context.Context, db *store.Store) error {
 	m.pumped = m.startPump(m.st)
 	m.runStart = time.Now()
 	if err := lifecycle.Started(ctx, db, m.spec.ID, lifecycle.Run{PID: m.pid, ProcStart: m.procStart, StartedAt: m.runStart}); err != nil {
-		syscall.Kill(-m.pid, syscall.SIGKILL)
+		killGroup(m.pid)
 		m.closeOutput()
 		reap(m.pid)
 		return err

@@ -7,7 +7,6 @@ package proc
 import (
 	"errors"
 	"fmt"
-	"syscall"
 )
 
 // Errors a caller may want to tell apart with errors.Is.
@@ -86,28 +85,10 @@ func (id Identity) Live() bool {
 }
 
 // GroupMembers lists the live (not zombie) processes of process group
-// pgid.
+// pgid (on Windows: of the process tree under pid pgid).
 func GroupMembers(pgid int) ([]int, error) {
 	if pgid <= 1 {
 		return nil, fmt.Errorf("%w %d", ErrBadGroup, pgid)
 	}
 	return groupMembers(pgid)
-}
-
-// SignalGroup sends sig to process group pgid after checking that its
-// leader is still the process id names.
-func SignalGroup(leader Identity, pgid int, sig syscall.Signal) error {
-	if pgid <= 1 {
-		return fmt.Errorf("%w %d", ErrBadGroup, pgid)
-	}
-	if err := leader.Check(); err != nil {
-		return err
-	}
-	if err := syscall.Kill(-pgid, sig); err != nil {
-		if errors.Is(err, syscall.ESRCH) {
-			return fmt.Errorf("process group %d: %w", pgid, ErrGone)
-		}
-		return fmt.Errorf("signalling process group %d: %w", pgid, err)
-	}
-	return nil
 }

@@ -17,10 +17,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 //go:embed migrations/*.sql
@@ -121,7 +122,7 @@ func dsn(path string) string {
 // -wal and -shm files SQLite derives from it get the same mode whatever the
 // umask.
 func precreate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		if err := f.Chmod(0o600); err != nil {
 			f.Close()

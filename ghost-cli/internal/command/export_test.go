@@ -3,6 +3,7 @@ package command
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -21,6 +22,9 @@ func TestSecretName(t *testing.T) {
 }
 
 func TestAbsProgram(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("exports are Unix service files (systemd, launchd, nomad), with Unix paths")
+	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	if err := os.Mkdir(bin, 0o755); err != nil {

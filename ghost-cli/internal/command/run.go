@@ -165,7 +165,7 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 			return engine.Spec{}, err
 		}
 		for _, kv := range pairs {
-			env[kv[0]] = kv[1]
+			task.SetEnv(env, kv[0], kv[1])
 			given = append(given, kv[0])
 		}
 	}
@@ -174,7 +174,7 @@ func runSpec(c *cli.Context) (engine.Spec, error) {
 		if err != nil {
 			return engine.Spec{}, usageError("run", "invalid --env %w", err)
 		}
-		env[k] = v
+		task.SetEnv(env, k, v)
 		given = append(given, k)
 	}
 	slices.Sort(given)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -99,6 +100,9 @@ func TestANSIColoursAreConvertedNeverPassed(t *testing.T) {
 }
 
 func TestPagerGetsTheWholeLogMadeSafe(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the pager runs through /bin/sh, which Windows lacks")
+	}
 	u, _ := newTestUI(t)
 	out := filepath.Join(t.TempDir(), "paged")
 	t.Setenv("PAGER", "cat > "+out)
@@ -147,6 +151,9 @@ func filepathLog(u *UI, id string) string {
 }
 
 func TestNewTaskFromThePrompt(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("runs sh, sleep or true, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
+	}
 	u, _ := newTestUI(t)
 	u.live = true
 	runApp(t, u)
@@ -266,6 +273,9 @@ func TestStderrColourAndTimestamps(t *testing.T) {
 
 // The restart message names the new task, which is then selected.
 func TestRestartNamesTheNewTask(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("runs sh, sleep or true, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
+	}
 	u, _ := newTestUI(t)
 	wd, _ := os.Getwd()
 	first, err := u.eng.Run(context.Background(), engine.Spec{Command: []string{"true"}, Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy})
