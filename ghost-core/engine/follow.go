@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"io"
 	"path/filepath"
 	"strings"
@@ -11,27 +12,65 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/watch"
 )
 
-// LogOptions says which part of a task's output to read.
+// LogOptions says which part of a task's output to read, and how.
 type LogOptions struct {
-	// Tail starts from the last Tail lines; negative means from the start.
+	// Tail starts from the last Tail lines (of those selected);
+	// negative means from the start.
 	Tail int
+	// Streams, Since, Until and Grep select lines, as LogQuery does; they
+	// need Lines.
+	Streams      LogStream
+	Since, Until time.Time
+	Grep         *LogGrep
+	// Lines, when set, receives the output line by line, each line with
+	// its capture time and stream, instead of w getting the bytes as they
+	// were written.
+	Lines func(LogRecord) error
 }
 
-// Log copies the task's output so far to w, byte for byte, rotated files
-// first.
+// ErrSelectNeedsLines means LogOptions selected lines without Lines to
+// give them to.
+var ErrSelectNeedsLines = errors.New("selecting lines needs LogOptions.Lines")
+
+func (o LogOptions) query() (logs.Query, error) {
+	q := logs.Query{Tail: o.Tail, Streams: o.Streams, Since: o.Since, Until: o.Until, Grep: o.Grep}
+	if o.Lines == nil && (q.Streams != 0 || !q.Since.IsZero() || !q.Until.IsZero() || q.Grep != nil) {
+		return q, ErrSelectNeedsLines
+	}
+	return q, nil
+}
+
+// Log gives the task's output so far: to w, byte for byte, rotated files
+// first; or, with o.Lines, the lines o selects, an unfinished last one
+// included.
 func (e *Engine) Log(w io.Writer, id string, o LogOptions) error {
+	q, err := o.query()
+	if err != nil {
+		return err
+	}
+	if o.Lines != nil {
+		return logs.Lines(e.dir.LogDir(), id, q, o.Lines)
+	}
 	return logs.Copy(w, e.dir.LogDir(), id, o.Tail)
 }
 
-// Follow copies the task's output to w, then new output as it is written,
-// across rotations, each byte once, until the task has ended for good
-// (through any restarts) and every byte is copied, or ctx ends (then with
-// ctx's error). It wakes on file events, not by polling. This is the one
-// follower: `ghost log -f`, ghost-ui's log pane and readiness by log line
-// all use it.
+// Follow gives the task's output as Log does, then new output as it is
+// written, across rotations, each byte (or line) once, until the task has
+// ended for good (through any restarts) and everything is given, or ctx
+// ends (then with ctx's error), or, selecting by time, Until is past. It
+// wakes on file events, not by polling. This is the one follower:
+// `ghost log -f` (bytes, or lines with its filters), ghost-ui's log pane
+// and readiness by log line all use it.
 func (e *Engine) Follow(ctx context.Context, w io.Writer, id string, o LogOptions) error {
+	q, err := o.query()
+	if err != nil {
+		return err
+	}
 	wt := e.WatchTask(id)
 	defer wt.Close()
+	if o.Lines != nil {
+		return logs.FollowLines(ctx, e.dir.LogDir(), id, q, e.Ended(ctx, id), wt.C, o.Lines)
+	}
 	return logs.Follow(ctx, w, e.dir.LogDir(), id, o.Tail, e.Ended(ctx, id), wt.C)
 }
 

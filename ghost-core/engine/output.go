@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -88,27 +87,3 @@ type LogGrep = logs.Grep
 // NewLogGrep is logs.NewGrep: lines matching re, with before and after
 // lines of context.
 var NewLogGrep = logs.NewGrep
-
-// LogFollower reads one task's log line by line as it grows; see
-// logs.LineFollower.
-type LogFollower = logs.LineFollower
-
-// NewLogFollower starts reading task id's log for the lines q selects.
-func (e *Engine) NewLogFollower(id string, q LogQuery) (*LogFollower, error) {
-	return logs.NewLineFollower(e.dir.LogDir(), id, q)
-}
-
-// LogLines gives fn the lines q selects of task id's output as it is now,
-// across its rotated files, an unfinished last line included.
-func (e *Engine) LogLines(id string, q LogQuery, fn func(LogRecord) error) error {
-	return logs.Lines(e.dir.LogDir(), id, q, fn)
-}
-
-// FollowLogLines gives fn the lines q selects of task id's output, then
-// new ones as they are written, until the task has ended and every line is
-// given, or ctx ends.
-func (e *Engine) FollowLogLines(ctx context.Context, id string, q LogQuery, fn func(LogRecord) error) error {
-	w := e.WatchTask(id)
-	defer w.Close()
-	return logs.FollowLines(ctx, e.dir.LogDir(), id, q, e.Ended(ctx, id), w.C, fn)
-}

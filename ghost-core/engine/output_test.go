@@ -1,8 +1,12 @@
 package engine
 
 import (
+	"context"
+	"errors"
+	"io"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestParseTTYSize(t *testing.T) {
@@ -29,5 +33,20 @@ func TestWithTerm(t *testing.T) {
 	}
 	if got := withTerm(nil); !slices.Equal(got, []string{"TERM=xterm-256color"}) {
 		t.Errorf("no TERM: %q", got)
+	}
+}
+
+// Selecting lines without a Lines callback is a mistake the engine names.
+func TestLogSelectionNeedsLines(t *testing.T) {
+	e, err := OpenDir(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Log(io.Discard, "x", LogOptions{Tail: -1, Streams: Stderr}); !errors.Is(err, ErrSelectNeedsLines) {
+		t.Errorf("Log with a stream and no Lines: %v", err)
+	}
+	if err := e.Follow(context.Background(), io.Discard, "x", LogOptions{Tail: -1, Since: time.Now()}); !errors.Is(err, ErrSelectNeedsLines) {
+		t.Errorf("Follow with a time and no Lines: %v", err)
 	}
 }

@@ -201,17 +201,19 @@ func logLines(ctx context.Context, c *cli.Context, e *engine.Engine, t task.Task
 		}
 		return nil
 	}
+	o := engine.LogOptions{Tail: v.query.Tail, Streams: v.query.Streams, Since: v.query.Since,
+		Until: v.query.Until, Grep: v.query.Grep, Lines: print}
 	if !c.Bool("follow") {
-		return e.LogLines(t.ID, v.query, print)
+		return e.Log(nil, t.ID, o)
 	}
 	// A follower shows each line as it comes.
-	flushed := func(r engine.LogRecord) error {
+	o.Lines = func(r engine.LogRecord) error {
 		if err := print(r); err != nil {
 			return err
 		}
 		return out.Flush()
 	}
-	return e.FollowLogLines(ctx, t.ID, v.query, flushed)
+	return e.Follow(ctx, nil, t.ID, o)
 }
 
 // recordPrinter formats lines as the flags ask.
