@@ -39,11 +39,13 @@ type Writer struct {
 	open      Stream
 	lineStart [2]int64
 	// trouble says what went wrong with the log that the task's output
-	// survived (the file deleted under it); see Trouble.
-	trouble string
-	rec     []byte
-	closed  bool
-	lastAt  int64 // the latest time recorded: times never go back in a log
+	// survived (the file deleted under it); see Trouble. It has a lock of
+	// its own: the monitor asks for it while a slow write holds mu.
+	troubleMu sync.Mutex
+	trouble   string
+	rec       []byte
+	closed    bool
+	lastAt    int64 // the latest time recorded: times never go back in a log
 }
 
 // Create starts a task's log file and its index. It fails if a file exists
@@ -201,8 +203,8 @@ func (w *Writer) Policy() Policy { return w.policy }
 // Trouble says what happened to the log that the task's output survived
 // (its file deleted while the task ran), or "" when nothing did.
 func (w *Writer) Trouble() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.troubleMu.Lock()
+	defer w.troubleMu.Unlock()
 	return w.trouble
 }
 
@@ -263,11 +265,13 @@ func (w *Writer) ready() error {
 		w.idx.Close()
 		w.f, w.idx = nil, nil
 		note := "log file deleted while the task ran (at " + time.Now().UTC().Format(time.RFC3339) + "); later output is in a new file"
+		w.troubleMu.Lock()
 		if w.trouble == "" {
 			w.trouble = note
 		} else if len(w.trouble) < 512 {
 			w.trouble += "; " + note
 		}
+		w.troubleMu.Unlock()
 	}
 	if w.f == nil {
 		return w.openFiles()

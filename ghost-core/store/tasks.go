@@ -95,7 +95,11 @@ func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, erro
 		if end.Status != task.Unknown {
 			allowed = "'running', 'unknown'"
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?, log_error = ?
+		// A warning noted while the task ran (SetLogError) stays: the end
+		// may come from a monitor image that did not see it (a hand-over).
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?,
+			log_error = CASE WHEN ?5 = '' THEN log_error WHEN log_error = '' OR instr(?5, log_error) > 0 THEN ?5
+				ELSE log_error || '; ' || ?5 END
 			WHERE id = ? AND status IN (`+allowed+`)`,
 			string(end.Status), code, nullString(end.Signal), finished, end.LogError, id)
 		if err != nil {
