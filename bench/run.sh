@@ -61,6 +61,7 @@ if [ "$measure" = 1 ]; then
   (cd ghost-cli && go test -run '^$' -bench 'UIIdle' -benchtime 3x . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'UIShowChange' -benchtime 21x . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'Machine' -benchtime 21x . ) | tee -a "$raw" >&2
+  (cd ghost-cli && go test -run '^$' -bench 'MCP' -benchtime 21x . ) | tee -a "$raw" >&2
 fi
 
 metric() { # metric BENCH-REGEX UNIT: the value reported with that unit
@@ -100,6 +101,8 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| capture ≥ 80 % of a redirect | $(metric '^BenchmarkCapture' %-of-redirect) % | $(verdict "$(metric '^BenchmarkCapture' %-of-redirect)" '>=' 80) |"
   echo "| monitor PSS < 1 MiB (50 tasks) | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | $(verdict "$(metric '^BenchmarkMonitorMemory' KiB-PSS-median)" '<' 1024) |"
   echo "| ghost-ui idle < 2 % of a core (50 running) | $(metric '^BenchmarkUIIdle' %-of-a-core) % | $(verdict "$(metric '^BenchmarkUIIdle' %-of-a-core)" '<' 2) |"
+  echo "| ghost mcp: tools/list answered < 50 ms after start | $(metric '^BenchmarkMCP' ms-to-tools-list) ms | $(verdict "$(metric '^BenchmarkMCP' ms-to-tools-list)" '<' 50) |"
+  echo "| ghost mcp: a logs call of 64 KiB < 10 ms | $(metric '^BenchmarkMCP' ms-logs-64KiB) ms | $(verdict "$(metric '^BenchmarkMCP' ms-logs-64KiB)" '<' 10) |"
   echo
   echo "## Launch: starting \`true\` in the background, wall time (41 runs, alternating tools)"
   echo
@@ -142,6 +145,15 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "Why \`status\` and \`list\` are where they are: every command is first a process start, ${gv} ms here for \`ghost --version\` (a Go program linked with SQLite; a fresh page costs ${pf} µs on this machine and a start touches several hundred), so \`status\` (a few indexed reads on top) cannot come under 10 ms here. \`list\` adds a few µs a task: SQLite's walk of the index, the driver's conversion of each column (a fresh string for each text value), the formatting, and the pages all that touches."
   echo
   echo "What grows with history, and why: \`list\`, \`list --json\` and \`list -q\` print every task, so they are O(n) in the tasks shown: each row is read, formatted and written. They read a covering index that holds every listed column, never the table's pages with the environments; rows stream from SQLite to the output (the table keeps one string a row to size its columns; JSON and ids keep nothing). \`status\`, \`list -s running\` and \`run\` use indexes (primary key, name, status) and reconcile only running tasks, so they stay flat: what remains is the process start."
+  echo
+  echo "## ghost mcp (over stdio, as an agent runs it; 21 sessions)"
+  echo
+  echo "| what | median | target |"
+  echo "|------|--------|--------|"
+  echo "| from starting \`ghost mcp\` to its answer to tools/list (initialize included) | $(metric '^BenchmarkMCP' ms-to-tools-list) ms | < 50 ms |"
+  echo "| a \`logs\` call returning 64 KiB of a 1 MiB log, request to decoded answer | $(metric '^BenchmarkMCP' ms-logs-64KiB) ms | < 10 ms |"
+  echo
+  echo "A logs call is mostly JSON: the 64 KiB travel twice (as structured output and as text for clients that ignore it), each escaped by the server and parsed by the client. Reading them from the log is under half a millisecond of it (\`go test -bench ReadLog64KiB ./internal/mcp\` in ghost-cli)."
   echo
   echo "## ghost-ui"
   echo

@@ -173,7 +173,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	t := task.Task{
 		ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Env: task.EnvMap(spec.Env), Cwd: spec.Cwd,
 		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
-		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
+		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start, Origin: spec.Origin,
 	}
 	if spec.TTY {
 		t.TTY = fmt.Sprintf("%dx%d", spec.Cols, spec.Rows)

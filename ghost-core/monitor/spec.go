@@ -31,6 +31,8 @@ type Spec struct {
 	// two pipes.
 	TTY        bool
 	Cols, Rows uint16
+	// Origin says what started the task (see task.Task.Origin).
+	Origin string
 }
 
 // report is what the monitor tells its launcher once the task runs or has

@@ -21,10 +21,10 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, project, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty`
+	log_path, name, signal, project, origin, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty`
 
 // listingColumns is the number of leading columns Each reads.
-const listingColumns = 13
+const listingColumns = 14
 
 // listing is the column list of Each.
 var listing = strings.Join(strings.Split(columns, ",")[:listingColumns], ",")
@@ -60,10 +60,10 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty)
-			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty, origin)
+			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY)
+			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY, t.OriginName())
 		return err
 	})
 }
@@ -374,7 +374,7 @@ func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
-		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]),
+		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]), Origin: text(v[13]),
 	}
 	if v[6] != nil {
 		c := int(integer(v[6]))
@@ -390,12 +390,12 @@ func taskFrom(v []driver.Value) task.Task {
 		t.Command = []string{command}
 	}
 	if len(v) > listingColumns {
-		t.ProcStart, t.BootID = uint64(integer(v[13])), text(v[14])
-		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[15])), uint64(integer(v[16])), text(v[17])
-		t.TTY = text(v[18])
+		t.ProcStart, t.BootID = uint64(integer(v[14])), text(v[15])
+		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[16])), uint64(integer(v[17])), text(v[18])
+		t.TTY = text(v[19])
 	}
-	if len(v) > 19 {
-		if env := text(v[19]); env != "" {
+	if len(v) > 20 {
+		if env := text(v[20]); env != "" {
 			t.Env = decodeMap(env)
 		}
 	}

@@ -84,6 +84,10 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 	if t.TTY != "" {
 		f = append(f, Field{"terminal", t.TTY})
 	}
+	if t.OriginName() != OriginCLI {
+		// Only an agent's task says so: a person's own tasks are the rule.
+		f = append(f, Field{"origin", t.OriginName()})
+	}
 	if len(t.Ports) > 0 {
 		var ps string
 		for i, p := range t.Ports {

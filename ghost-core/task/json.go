@@ -23,6 +23,8 @@ type JSONTask struct {
 	StartedAt  *string  `json:"started_at"`
 	FinishedAt *string  `json:"finished_at"`
 	LogPath    string   `json:"log_path"`
+	// Origin is "cli", or "mcp:<client>" for a task an agent started.
+	Origin string `json:"origin"`
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
@@ -62,6 +64,7 @@ func (t Task) JSON() JSONTask {
 		StartedAt:  timestamp(t.StartedAt),
 		FinishedAt: timestamp(t.FinishedAt),
 		LogPath:    t.LogPath,
+		Origin:     t.OriginName(),
 		Ports:      portsField(t.Ports),
 	}
 }

@@ -78,6 +78,8 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 	b = appendTimestamp(b, t.FinishedAt)
 	field("log_path")
 	b = appendJSONString(b, t.LogPath)
+	field("origin")
+	b = appendJSONString(b, t.OriginName())
 	b = append(b, '\n')
 	b = append(b, in...)
 	return append(b, '}')

@@ -94,6 +94,10 @@ type Task struct {
 	// TTY is the size of the pseudo-terminal the task runs on, as
 	// COLSxROWS, or "" when its output goes through pipes.
 	TTY string
+	// Origin says what started the task: "cli" (the command line or
+	// ghost-ui) or "mcp:<client>" (an agent through `ghost mcp`); empty
+	// means "cli".
+	Origin string
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port
@@ -105,6 +109,17 @@ func (t Task) ShortID() string {
 		return t.ID[:8]
 	}
 	return t.ID
+}
+
+// OriginCLI is the origin of a task a person started.
+const OriginCLI = "cli"
+
+// OriginName is t.Origin, "cli" when unset.
+func (t Task) OriginName() string {
+	if t.Origin == "" {
+		return OriginCLI
+	}
+	return t.Origin
 }
 
 // Runtime is how long the task ran, or has run so far when now is given for
