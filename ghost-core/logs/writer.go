@@ -8,8 +8,9 @@ import (
 	"io"
 	"os"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 // Policy bounds the disk one task's log may use: at most MaxFiles files of
@@ -39,8 +40,10 @@ type Writer struct {
 	open      Stream
 	lineStart [2]int64
 	// trouble says what went wrong with the log that the task's output
-	// survived (the file deleted under it); see Trouble. It has a lock of
-	// its own: the monitor asks for it while a slow write holds mu.
+	// survived (the file deleted under it); see Trouble. It has its own
+	// lock: a write holds mu for as long as it takes (a log rotating at
+	// every byte takes minutes), and the monitor reads trouble to record
+	// the end meanwhile.
 	troubleMu sync.Mutex
 	trouble   string
 	rec       []byte
@@ -253,7 +256,7 @@ func (w *Writer) openFiles() error {
 }
 
 func createPrivate(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, err
 	}
