@@ -38,6 +38,7 @@ func TestMain(m *testing.M) {
 		"ghost":        func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
 		"ghost-ticker": ticker,
 		"test-server":  testServer,
+		"ghost-clock":  clock,
 	})
 }
 
@@ -57,13 +58,16 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture":  cmdCapture,
-			"waitfor":  cmdWaitFor,
-			"gone":     cmdGone,
-			"mode":     cmdMode,
-			"waitlog":  cmdWaitLog,
-			"freeport": cmdFreePort,
-			"dial":     cmdDial,
+			"capture":     cmdCapture,
+			"waitfor":     cmdWaitFor,
+			"gone":        cmdGone,
+			"mode":        cmdMode,
+			"waitlog":     cmdWaitLog,
+			"freeport":    cmdFreePort,
+			"dial":        cmdDial,
+			"now":         cmdNow,
+			"checkstamps": cmdCheckStamps,
+			"waitwarning": cmdWaitWarning,
 		},
 	})
 }
@@ -261,4 +265,83 @@ func cmdDial(ts *testscript.TestScript, neg bool, args []string) {
 	if reply != "ok\n" {
 		ts.Fatalf("reply %q", reply)
 	}
+}
+
+// clock N writes N lines, alternately to stdout and stderr, each holding
+// the time it is written, a few milliseconds apart: a task whose capture
+// times can be checked against its own.
+func clock() {
+	n, _ := strconv.Atoi(os.Args[1])
+	for i := range n {
+		w, name := os.Stdout, "out"
+		if i%2 == 1 {
+			w, name = os.Stderr, "err"
+		}
+		fmt.Fprintf(w, "%s %d %d\n", name, i, time.Now().UnixNano())
+		time.Sleep(20 * time.Millisecond) // the task's pace, not a test's wait
+	}
+}
+
+// now VAR sets $VAR to the current time, RFC 3339 with nanoseconds.
+func cmdNow(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: now VAR")
+	}
+	ts.Setenv(args[0], time.Now().UTC().Format(time.RFC3339Nano))
+}
+
+// checkstamps FILE checks `ghost log --timestamps` of a ghost-clock task:
+// each line's capture time is no earlier than the time the task wrote in
+// it (to the millisecond) and within a few seconds after, and capture
+// times never go back.
+func cmdCheckStamps(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: checkstamps FILE")
+	}
+	var prev time.Time
+	lines := strings.Split(strings.TrimSuffix(ts.ReadFile(args[0]), "\n"), "\n")
+	for _, line := range lines {
+		f := strings.Fields(line)
+		if len(f) != 4 {
+			ts.Fatalf("line %q: want TIME STREAM N NANOS", line)
+		}
+		at, err := time.Parse(time.RFC3339Nano, f[0])
+		ts.Check(err)
+		ns, err := strconv.ParseInt(f[3], 10, 64)
+		ts.Check(err)
+		wrote := time.Unix(0, ns).Truncate(time.Millisecond)
+		if at.Before(wrote) || at.Sub(wrote) > 10*time.Second {
+			ts.Fatalf("line %q captured at %s, written at %s", line, at.Format(time.RFC3339Nano), wrote.Format(time.RFC3339Nano))
+		}
+		if at.Before(prev) {
+			ts.Fatalf("capture times go back at %q", line)
+		}
+		prev = at
+	}
+	if len(lines) < 2 {
+		ts.Fatalf("only %d lines", len(lines))
+	}
+}
+
+// waitwarning TASK REGEXP polls, with a deadline, until the task's
+// recorded log error matches.
+func cmdWaitWarning(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitwarning TASK REGEXP")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	ts.Check(err)
+	defer e.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		tk, err := e.Find(context.Background(), args[0])
+		ts.Check(err)
+		if re.MatchString(tk.LogError) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("log error of %s never matched %q", args[0], args[1])
 }

@@ -3,6 +3,7 @@ module github.com/ghostproject/ghost/ghost-core
 go 1.26.0
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/gofrs/uuid/v5 v5.5.1
 	github.com/hashicorp/hcl/v2 v2.25.0

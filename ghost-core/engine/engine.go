@@ -66,6 +66,10 @@ type RunOptions struct {
 	// Env is the task's whole environment, KEY=VALUE.
 	Env []string
 	Log logs.Policy
+	// TTY runs the task on a pseudo-terminal (Unix only) of Size, or
+	// DefaultTTYSize when Size is zero.
+	TTY  bool
+	Size TTYSize
 }
 
 // Run starts a task and returns it once it runs. A command that cannot
@@ -83,6 +87,15 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (task.Task, error) {
 // and opening, reading and closing the database would be a third of its
 // time.
 func Launch(dir datadir.Dir, o RunOptions) (string, error) {
+	if o.TTY && !TTYSupported {
+		return "", ErrNoTTY
+	}
+	if o.Size == (TTYSize{}) {
+		o.Size = DefaultTTYSize
+	}
+	if o.TTY {
+		o.Env = withTerm(o.Env)
+	}
 	id, err := uuid.NewV4()
 	if err != nil {
 		return "", fmt.Errorf("making task id: %w", err)
@@ -90,6 +103,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	_, err = monitor.Start(monitor.Spec{
 		ID: id.String(), DataDir: dir.Path, Name: o.Name, Project: o.Project,
 		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
+		TTY: o.TTY, Cols: o.Size.Cols, Rows: o.Size.Rows,
 	})
 	if err != nil {
 		return "", err
@@ -356,5 +370,10 @@ func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, 
 		}
 		t.Env = full.Env
 	}
-	return e.Run(ctx, RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy})
+	o := RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy}
+	if t.TTY != "" {
+		o.TTY = true
+		o.Size, _ = ParseTTYSize(t.TTY)
+	}
+	return e.Run(ctx, o)
 }

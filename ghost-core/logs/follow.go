@@ -13,8 +13,9 @@ import (
 // files newer than its own by inode.
 type Follower struct {
 	dir, id string
-	segs    []segment // segs[0] is being read; the rest follow in order
+	segs    []*segment // segs[0] is being read; the rest follow in order
 	started bool
+	buf     []byte
 }
 
 // NewFollower starts reading the task's log at the beginning, or at the
@@ -41,40 +42,50 @@ func NewFollower(dir, id string, tail int) (*Follower, error) {
 // Drain copies to w everything written so far that w has not had yet.
 func (f *Follower) Drain(w io.Writer) (int64, error) {
 	var total int64
+	err := f.pieces(func(p piece) error {
+		n, err := w.Write(p.data)
+		total += int64(n)
+		return err
+	})
+	return total, err
+}
+
+// pieces gives emit everything written so far that it has not had yet.
+func (f *Follower) pieces(emit func(piece) error) error {
+	if f.buf == nil {
+		f.buf = make([]byte, 64<<10)
+	}
 	for {
 		if len(f.segs) == 0 {
 			if f.started {
-				return total, nil // the log was removed under us
+				return nil // the log was removed under us
 			}
 			segs, err := openKept(f.dir, f.id)
 			if err != nil || len(segs) == 0 {
-				return total, err
+				return err
 			}
 			f.segs, f.started = segs, true
 		}
 		cur := f.segs[0]
-		n, err := io.Copy(w, cur.f)
-		total += n
-		if err != nil {
-			return total, err
+		if _, err := cur.drain(f.dir, f.id, f.buf, emit); err != nil {
+			return err
 		}
 		if len(f.segs) > 1 {
-			cur.f.Close()
+			cur.close()
 			f.segs = f.segs[1:]
 			continue
 		}
 		next, err := f.successors(cur)
 		if err != nil || len(next) == 0 {
-			return total, err
+			return err
 		}
 		// The writer moved on, so nothing more reaches cur: what it got
 		// between our last read and the rotation is read now.
-		n, err = io.Copy(w, cur.f)
-		total += n
-		cur.f.Close()
+		_, err = cur.drain(f.dir, f.id, f.buf, emit)
+		cur.close()
 		f.segs = next
 		if err != nil {
-			return total, err
+			return err
 		}
 	}
 }
@@ -83,7 +94,7 @@ func (f *Follower) Drain(w io.Writer) (int64, error) {
 // kept (rotated away while we were behind, or removed), every kept file is
 // newer; when it is kept but not seen, a rotation raced the look: look
 // again.
-func (f *Follower) successors(cur segment) ([]segment, error) {
+func (f *Follower) successors(cur *segment) ([]*segment, error) {
 	for attempt := 0; ; attempt++ {
 		snap, err := snapshot(f.dir, f.id)
 		if err != nil {
@@ -107,7 +118,7 @@ func (f *Follower) successors(cur segment) ([]segment, error) {
 			}
 			after = 0
 		}
-		segs, ok, err := openEntries(snap[after:])
+		segs, ok, err := openEntries(f.dir, f.id, snap[after:])
 		if err != nil || ok {
 			return segs, err
 		}
@@ -122,7 +133,7 @@ func stillLinked(f *os.File) (bool, error) {
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return false, nil
+		return true, nil
 	}
 	return st.Nlink > 0, nil
 }

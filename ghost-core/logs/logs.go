@@ -23,6 +23,23 @@ func rotatedPath(dir, id string, k int) string {
 	return Path(dir, id) + "." + strconv.Itoa(k)
 }
 
+// indexPath is the index of the log file rotatedPath(k) (k = 0: the
+// current one). The name does not contain ".log", so tools that look at
+// *.log* see the task's output only.
+func indexPath(dir, id string, k int) string {
+	p := filepath.Join(dir, id+".idx")
+	if k > 0 {
+		p += "." + strconv.Itoa(k)
+	}
+	return p
+}
+
+// logNumber is k for the file rotatedPath(k), 0 for the current one.
+func logNumber(dir, id, path string) int {
+	k, _ := strconv.Atoi(strings.TrimPrefix(path, Path(dir, id)+"."))
+	return k
+}
+
 // Files returns the paths of the task's kept log files, oldest first. The
 // current file is last, whether or not it exists yet.
 func Files(dir, id string) ([]string, error) {
@@ -51,12 +68,17 @@ func Files(dir, id string) ([]string, error) {
 	return append(out, Path(dir, id)), nil
 }
 
-// Remove deletes every log file of the task.
+// Remove deletes every log file of the task, and their indexes.
 func Remove(dir, id string) error {
 	files, err := Files(dir, id)
 	if err != nil {
 		return err
 	}
+	idx, err := filepath.Glob(filepath.Join(dir, globEscape(id)+".idx*"))
+	if err != nil {
+		return err
+	}
+	files = append(files, idx...)
 	var errs []error
 	for _, f := range files {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -121,7 +121,7 @@ func TestAdoptedWriterContinuesTheLog(t *testing.T) {
 		all.WriteString(line(i))
 		write(t, w, line(i))
 	}
-	w2, err := Adopt(dir, id, w.Policy(), w.File())
+	w2, err := Adopt(dir, id, w.Policy(), w.File(), w.Index())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,9 +150,10 @@ func TestAdoptedWriterContinuesTheLog(t *testing.T) {
 func TestOneFilePolicyKeepsOnlyTheCurrentFile(t *testing.T) {
 	dir := t.TempDir()
 	w, _ := Create(dir, id, Policy{MaxSize: 10, MaxFiles: 1})
-	write(t, w, "0123456789abcdef")
+	write(t, w, "0123456789abcdef\nnext\n")
 	w.Close()
-	if got := readAll(t, dir, -1); got != "abcdef" {
+	// The rest of the cut line is a fragment, which reading leaves out.
+	if got := readAll(t, dir, -1); got != "next\n" {
 		t.Errorf("got %q", got)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/proc"
@@ -102,8 +104,35 @@ type running struct {
 	dir       datadir.Dir
 	pid       int
 	procStart uint64
-	out       *os.File
+	out       *os.File // the task's stdout, or its terminal
+	errOut    *os.File // the task's stderr; nil on a terminal
 	log       *logs.Writer
+	st        *pumpState
+	pumped    <-chan struct{} // closed once the pumps have returned
+	poll      *os.File        // the poll of an ordered pump, if any
+}
+
+// pending reports whether the task's output holds bytes not read yet.
+func (m *running) pending() bool {
+	for _, f := range []*os.File{m.out, m.errOut} {
+		if f == nil {
+			continue
+		}
+		if fd := fdOf(f); fd >= 0 {
+			if n, err := unix.IoctlGetInt(fd, ioctlPending); err == nil && n > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// closeOutput closes the monitor's ends of the task's output.
+func (m *running) closeOutput() {
+	m.out.Close()
+	if m.errOut != nil {
+		m.errOut.Close()
+	}
 }
 
 // start does everything up to a running, recorded task and returns the
@@ -147,6 +176,9 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
 		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}
+	if spec.TTY {
+		t.TTY = fmt.Sprintf("%dx%d", spec.Cols, spec.Rows)
+	}
 	if err := db.Reserve(ctx, t, Alive); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
@@ -154,10 +186,17 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	}
 	m, err = spawn(path, spec, w)
 	if err == nil {
+		// Output is read from the start, while the row is written: what
+		// the task writes at once is stamped with the time it wrote it,
+		// and the two streams' first lines keep their order as far as
+		// reads can tell it.
+		m.st = newPumpState()
+		m.pumped = m.startPump(m.st)
 		err = db.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
 		if err != nil {
 			syscall.Kill(-m.pid, syscall.SIGKILL)
-			m.out.Close()
+			m.closeOutput()
+			<-m.pumped
 		}
 	}
 	if err != nil {
@@ -170,32 +209,59 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	return m, db, nil
 }
 
-// spawn starts the command in its own process group with its output on a
-// pipe that the monitor drains, so that a slow disk never blocks the task
-// and the monitor alone decides where the bytes go.
+// spawn starts the command in its own process group with its output on
+// pipes that the monitor drains, one for stdout and one for stderr, so that
+// a slow disk never blocks the task, each byte's stream is known, and the
+// monitor alone decides where the bytes go. With spec.TTY, the task gets a
+// pseudo-terminal instead, as session leader, and both its streams go to
+// it.
 func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
 		return nil, err
 	}
 	defer devnull.Close()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("making output pipe: %w", err)
+	var outR, outW, errR, errW *os.File
+	sys := &syscall.SysProcAttr{Setpgid: true}
+	if spec.TTY {
+		if outR, outW, err = openTerminal(spec.Cols, spec.Rows); err != nil {
+			return nil, err
+		}
+		errW = outW
+		// A session of its own makes the terminal the task's controlling
+		// one; its session is also its process group, as with Setpgid.
+		sys = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
+	} else {
+		if outR, outW, err = os.Pipe(); err != nil {
+			return nil, fmt.Errorf("making output pipe: %w", err)
+		}
+		if errR, errW, err = os.Pipe(); err != nil {
+			outR.Close()
+			outW.Close()
+			return nil, fmt.Errorf("making output pipe: %w", err)
+		}
+		defer errW.Close()
+		growPipe(outR)
+		growPipe(errR)
 	}
 	defer outW.Close()
-	growPipe(outR)
+	closeReaders := func() {
+		outR.Close()
+		if errR != nil {
+			errR.Close()
+		}
+	}
 	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
 	// for one, on the path `ghost run` waits on. waitExit and reap need only
 	// the pid.
 	pid, err := syscall.ForkExec(path, spec.Command, &syscall.ProcAttr{
 		Dir:   spec.Cwd,
 		Env:   spec.Env,
-		Files: []uintptr{devnull.Fd(), outW.Fd(), outW.Fd()},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
+		Files: []uintptr{devnull.Fd(), outW.Fd(), errW.Fd()},
+		Sys:   sys,
 	})
 	if err != nil {
-		outR.Close()
+		closeReaders()
 		return nil, classifyExecError(spec.Command[0], err)
 	}
 	id, err := proc.Lookup(pid)
@@ -204,10 +270,10 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 		// anything else is a system we do not understand.
 		syscall.Kill(pid, syscall.SIGKILL)
 		reap(pid)
-		outR.Close()
+		closeReaders()
 		return nil, fmt.Errorf("identifying started process: %w", err)
 	}
-	return &running{spec: spec, pid: pid, procStart: id.Start, out: outR, log: w}, nil
+	return &running{spec: spec, pid: pid, procStart: id.Start, out: outR, errOut: errR, log: w}, nil
 }
 
 func classifyExecError(name string, err error) error {
@@ -232,8 +298,11 @@ const (
 // supervise drains output until the task ends, then records the end. When
 // mayShed, it hands the waiting over to a fresh image once it can.
 func (m *running) supervise(mayShed bool) {
-	st := &pumpState{last: time.Now()}
-	pumped := m.startPump(st)
+	st, pumped := m.st, m.pumped
+	if st == nil { // the next image: pumps start again here
+		st = newPumpState()
+		pumped = m.startPump(st)
+	}
 	exited := make(chan task.End, 1)
 	go func() { exited <- waitExit(m.pid) }()
 	var check <-chan time.Time
@@ -244,49 +313,106 @@ func (m *running) supervise(mayShed bool) {
 	}
 	born := time.Now()
 	var end task.End
+	noted := ""
 	for waiting := true; waiting; {
 		select {
 		case end = <-exited:
 			waiting = false
+		case <-st.trouble:
+			noted = m.noteTrouble(noted)
 		case <-check:
 			if time.Since(born) < shedAge || !st.quietFor(shedQuiet) {
 				continue
 			}
-			// The pump stops between reads; what the task writes meanwhile
+			// The pumps stop between reads; what the task writes meanwhile
 			// waits in the pipe for the next image.
-			m.out.SetReadDeadline(time.Now())
+			m.setReadDeadline(time.Now())
 			<-pumped
 			if st.failure() == nil {
 				shed(m) // returns only if the exec failed
 			}
 			check = nil
-			m.out.SetReadDeadline(time.Time{})
+			m.setReadDeadline(time.Time{})
 			pumped = m.startPump(st)
 		}
 	}
-	logErr := drain(st, pumped)
+	logErr := drain(st, pumped, m.pending)
 	if err := m.log.Close(); err != nil && logErr == nil {
 		logErr = fmt.Errorf("closing log: %w", err)
 	}
+	end.LogError = m.log.Trouble()
 	if logErr != nil {
-		end.LogError = "output lost: " + logErr.Error()
+		if end.LogError != "" {
+			end.LogError += "; "
+		}
+		end.LogError += "output lost: " + logErr.Error()
 	}
 	m.record(end)
 	reap(m.pid)
 }
 
+// noteTrouble records in the task's row, while it runs, what the log
+// writer had to work around (its file deleted), so status and log show it
+// at once. It returns what is recorded.
+func (m *running) noteTrouble(noted string) string {
+	trouble := m.log.Trouble()
+	if trouble == "" || trouble == noted {
+		return noted
+	}
+	db, err := store.Open(m.dir.DatabasePath())
+	if err != nil {
+		return noted
+	}
+	defer db.Close()
+	if db.SetLogError(context.Background(), m.spec.ID, trouble) != nil {
+		return noted
+	}
+	return trouble
+}
+
+func (m *running) setReadDeadline(t time.Time) {
+	if m.poll != nil {
+		m.poll.SetReadDeadline(t)
+		return
+	}
+	m.out.SetReadDeadline(t)
+	if m.errOut != nil {
+		m.errOut.SetReadDeadline(t)
+	}
+}
+
+// startPump starts reading the task's output: both pipes in one ordered
+// pump where the system allows, else a pump for each; the channel closes
+// once reading has stopped.
 func (m *running) startPump(st *pumpState) <-chan struct{} {
 	pumped := make(chan struct{})
-	go func() { pump(m.out, m.log, st); close(pumped) }()
+	if m.errOut != nil && m.poll == nil {
+		m.poll, _ = orderedPoll(m.out, m.errOut)
+	}
+	if m.poll != nil {
+		go func() { pumpOrdered(m.poll, m.out, m.errOut, m.log, st); close(pumped) }()
+		return pumped
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { pump(m.out, logs.Stdout, m.log, st) })
+	if m.errOut != nil {
+		wg.Go(func() { pump(m.errOut, logs.Stderr, m.log, st) })
+	}
+	go func() { wg.Wait(); close(pumped) }()
 	return pumped
 }
 
-// pumpState is shared by the pump and the monitor's main goroutine.
+// pumpState is shared by the pumps and the monitor's main goroutine.
 type pumpState struct {
-	mu     sync.Mutex
-	closed bool      // the end is being recorded: write nothing more
-	last   time.Time // when output last arrived
-	err    error     // the first error writing the log: output lost
+	mu      sync.Mutex
+	closed  bool      // the end is being recorded: write nothing more
+	last    time.Time // when output last arrived
+	err     error     // the first error writing the log: output lost
+	trouble chan struct{}
+}
+
+func newPumpState() *pumpState {
+	return &pumpState{last: time.Now(), trouble: make(chan struct{}, 1)}
 }
 
 // quietFor reports whether no output has arrived for d.
@@ -303,39 +429,73 @@ func (st *pumpState) failure() error {
 	return st.err
 }
 
-// pump moves the task's output into the log in reads of a large buffer,
-// through the runtime's poller: no thread sits blocked in read while the
-// task is quiet, and a read deadline stops the pump between reads. It
-// returns at the first read error (the end of output, or that deadline).
-// It never stops reading otherwise while the task runs: if the log cannot
-// be written (disk full), output is read and dropped, not left to fill the
-// pipe and block the task.
-func pump(r *os.File, w *logs.Writer, st *pumpState) {
+// pump moves one stream of the task's output into the log in reads of a
+// large buffer, each stamped with the time it was read, through the
+// runtime's poller: no thread sits blocked in read while the task is
+// quiet, and a read deadline stops the pump between reads. It returns at
+// the first read error (the end of output, or that deadline; a terminal
+// whose task is gone reads as EIO). It never stops reading otherwise while
+// the task runs: if the log cannot be written (disk full), output is read
+// and dropped, not left to fill the pipe and block the task.
+func pump(r *os.File, stream logs.Stream, w *logs.Writer, st *pumpState) {
 	buf := make([]byte, 128<<10)
 	for {
 		n, err := r.Read(buf)
-		st.mu.Lock()
-		closed := st.closed
-		if n > 0 && !closed {
-			st.last = time.Now()
-			if st.err == nil {
-				if _, werr := w.Write(buf[:n]); werr != nil {
-					st.err = werr
-				}
-			}
+		if n > 0 && st.take(w, stream, time.Now(), buf[:n]) {
+			return
 		}
-		st.mu.Unlock()
-		if err != nil || closed {
+		if err != nil {
 			return
 		}
 	}
 }
 
-// drain waits, once the task has ended, for the pump to read the rest of
-// its output: until EOF, or until the pipe (held open by children the task
-// left behind) stays quiet for drainIdle, or drainMax in all. Then it stops
-// the pump from writing and returns the error that lost output, if any.
-func drain(st *pumpState, pumped <-chan struct{}) error {
+// take writes one read of stream into the log, unless the end is being
+// recorded (then it reports true: stop) or output is already being lost.
+// The writer has its own lock: the state's is not held across a slow
+// write. A write after the end closed the writer fails and is not
+// counted.
+func (st *pumpState) take(w *logs.Writer, stream logs.Stream, at time.Time, p []byte) (stop bool) {
+	st.mu.Lock()
+	closed, failed := st.closed, st.err != nil
+	if !closed {
+		st.last = at
+	}
+	st.mu.Unlock()
+	if closed {
+		return true
+	}
+	if failed {
+		return false
+	}
+	before := w.Trouble()
+	if _, err := w.WriteStream(stream, at, p); err != nil {
+		st.mu.Lock()
+		if st.err == nil && !st.closed {
+			st.err = err
+		}
+		st.mu.Unlock()
+	}
+	st.mu.Lock()
+	st.last = time.Now() // a slow write (a rotation) is not quiet either
+	st.mu.Unlock()
+	if w.Trouble() != before {
+		select {
+		case st.trouble <- struct{}{}:
+		default:
+		}
+	}
+	return false
+}
+
+// drain waits, once the task has ended, for the pumps to read the rest of
+// its output: until EOF, or until the pipes (held open by children the
+// task left behind) stay quiet for drainIdle, or drainMax in all. Then it
+// stops the pumps from writing and returns the error that lost output, if
+// any. Pipes that still hold bytes are never quiet: on a busy machine the
+// pumps may not run for longer than drainIdle, and what the task wrote
+// before it ended must not be dropped for that.
+func drain(st *pumpState, pumped <-chan struct{}, pending func() bool) error {
 	end := time.Now().Add(drainMax)
 	st.mu.Lock()
 	st.last = time.Now()
@@ -349,7 +509,7 @@ func drain(st *pumpState, pumped <-chan struct{}) error {
 			st.mu.Lock()
 			quiet := time.Since(st.last) >= drainIdle
 			st.mu.Unlock()
-			if !quiet && time.Now().Before(end) {
+			if (!quiet || pending()) && time.Now().Before(end) {
 				continue
 			}
 		}

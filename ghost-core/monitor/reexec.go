@@ -23,7 +23,8 @@ const markerWaitArg = "__ghost_monitor_wait"
 // behind that neither Go's allocator nor C's hands back, and a monitor
 // lives as long as its task; a fresh image holds only what waiting needs.
 // exec keeps the pid (so the monitor's identity, and its child), and the
-// output pipe and log file cross as numbered descriptors. shed returns
+// output pipes (or terminal), log file and index cross as numbered
+// descriptors. shed returns
 // only if the exec failed, and then the caller waits in this image.
 func shed(m *running) {
 	exe, err := executable()
@@ -34,18 +35,29 @@ func shed(m *running) {
 	// hang-up can end the monitor before the new image is up. The task was
 	// started with the defaults already.
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
-	out, log := fdOf(m.out), int(m.log.File().Fd())
-	if out < 0 {
+	out, errOut, log, idx := fdOf(m.out), -1, int(m.log.File().Fd()), int(m.log.Index().Fd())
+	if m.errOut != nil {
+		errOut = fdOf(m.errOut)
+	}
+	if out < 0 || (m.errOut != nil && errOut < 0) {
 		return
 	}
-	unix.FcntlInt(uintptr(out), unix.F_SETFD, 0) // inherited across the exec
-	unix.FcntlInt(uintptr(log), unix.F_SETFD, 0)
+	fds := []int{out, errOut, log, idx}
+	for _, fd := range fds {
+		if fd >= 0 {
+			unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0) // inherited across the exec
+		}
+	}
 	p := m.log.Policy()
 	args := []string{"ghost-monitor", markerWaitArg, m.spec.ID, m.dir.Path, strconv.Itoa(m.pid),
-		strconv.Itoa(out), strconv.Itoa(log), strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles)}
+		strconv.Itoa(out), strconv.Itoa(errOut), strconv.Itoa(log), strconv.Itoa(idx),
+		strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles)}
 	syscall.Exec(exe, args, os.Environ())
-	syscall.CloseOnExec(out)
-	syscall.CloseOnExec(log)
+	for _, fd := range fds {
+		if fd >= 0 {
+			syscall.CloseOnExec(fd)
+		}
+	}
 }
 
 // fdOf is f's descriptor, read without File.Fd, which would switch a pipe
@@ -77,10 +89,10 @@ func waitMain(args []string) int {
 
 // adopt rebuilds the running task from the arguments shed passed.
 func adopt(args []string) (*running, error) {
-	if len(args) != 7 {
+	if len(args) != 9 {
 		return nil, errors.New("wrong number of arguments")
 	}
-	nums := make([]int64, 5)
+	nums := make([]int64, 7)
 	for i, a := range args[2:] {
 		n, err := strconv.ParseInt(a, 10, 64)
 		if err != nil {
@@ -88,13 +100,21 @@ func adopt(args []string) (*running, error) {
 		}
 		nums[i] = n
 	}
-	pid, outFd, logFd := int(nums[0]), uintptr(nums[1]), uintptr(nums[2])
-	syscall.CloseOnExec(int(outFd))
-	syscall.CloseOnExec(int(logFd))
+	pid, outFd, errFd, logFd, idxFd := int(nums[0]), int(nums[1]), int(nums[2]), int(nums[3]), int(nums[4])
+	for _, fd := range []int{outFd, errFd, logFd, idxFd} {
+		if fd >= 0 {
+			syscall.CloseOnExec(fd)
+		}
+	}
 	dir := datadir.Dir{Path: args[1]}
-	w, err := logs.Adopt(dir.LogDir(), args[0], logs.Policy{MaxSize: nums[3], MaxFiles: int(nums[4])}, os.NewFile(logFd, "log"))
+	w, err := logs.Adopt(dir.LogDir(), args[0], logs.Policy{MaxSize: nums[5], MaxFiles: int(nums[6])},
+		os.NewFile(uintptr(logFd), "log"), os.NewFile(uintptr(idxFd), "index"))
 	if err != nil {
 		return nil, err
 	}
-	return &running{spec: Spec{ID: args[0], DataDir: args[1]}, dir: dir, pid: pid, out: os.NewFile(outFd, "output"), log: w}, nil
+	m := &running{spec: Spec{ID: args[0], DataDir: args[1]}, dir: dir, pid: pid, out: os.NewFile(uintptr(outFd), "output"), log: w}
+	if errFd >= 0 {
+		m.errOut = os.NewFile(uintptr(errFd), "errors")
+	}
+	return m, nil
 }

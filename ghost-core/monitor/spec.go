@@ -27,6 +27,10 @@ type Spec struct {
 	Env     []string
 	Cwd     string
 	Log     logs.Policy
+	// TTY runs the task on a pseudo-terminal of Cols x Rows instead of
+	// two pipes.
+	TTY        bool
+	Cols, Rows uint16
 }
 
 // report is what the monitor tells its launcher once the task runs or has

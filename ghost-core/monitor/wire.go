@@ -13,7 +13,7 @@ import (
 // invalid UTF-8 included (a command is bytes, not text). The first field
 // is the format's name, so a monitor from another build refuses what it
 // cannot read instead of misreading it.
-const specFormat = "ghost-spec-1"
+const specFormat = "ghost-spec-2"
 
 // maxSpec bounds what a monitor reads: a spec is at most a command line
 // and an environment, which the kernel itself caps far below this.
@@ -44,6 +44,13 @@ func encodeSpec(w io.Writer, s Spec) error {
 	b = binary.AppendVarint(b, s.Log.MaxSize)
 	b = binary.AppendVarint(b, int64(s.Log.MaxFiles))
 	str(s.Project)
+	tty := uint64(0)
+	if s.TTY {
+		tty = 1
+	}
+	b = binary.AppendUvarint(b, tty)
+	b = binary.AppendUvarint(b, uint64(s.Cols))
+	b = binary.AppendUvarint(b, uint64(s.Rows))
 	_, err := w.Write(b)
 	return err
 }
@@ -120,6 +127,8 @@ func decodeSpec(r io.Reader) (Spec, error) {
 	s.Log.MaxSize = d.signed()
 	s.Log.MaxFiles = int(d.signed())
 	s.Project = d.str()
+	s.TTY = d.num() == 1
+	s.Cols, s.Rows = uint16(d.num()), uint16(d.num())
 	if d.err != nil {
 		if errors.Is(d.err, io.EOF) {
 			d.err = io.ErrUnexpectedEOF

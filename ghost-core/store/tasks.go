@@ -21,7 +21,7 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, project, proc_start, boot_id, monitor_pid, monitor_start, log_error`
+	log_path, name, signal, project, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty`
 
 // listingColumns is the number of leading columns Each reads.
 const listingColumns = 13
@@ -60,10 +60,10 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start)
-			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty)
+			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart))
+			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY)
 		return err
 	})
 }
@@ -106,6 +106,15 @@ func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, erro
 		return err
 	})
 	return changed, err
+}
+
+// SetLogError records, while a task runs, what its log went through that
+// output survived (its file deleted and started again).
+func (s *Store) SetLogError(ctx context.Context, id, msg string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE tasks SET log_error = ? WHERE id = ?`, msg, id)
+		return err
+	})
 }
 
 // Delete removes a task's row.
@@ -379,9 +388,10 @@ func taskFrom(v []driver.Value) task.Task {
 	if len(v) > listingColumns {
 		t.ProcStart, t.BootID = uint64(integer(v[13])), text(v[14])
 		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[15])), uint64(integer(v[16])), text(v[17])
+		t.TTY = text(v[18])
 	}
-	if len(v) > 18 {
-		if env := text(v[18]); env != "" {
+	if len(v) > 19 {
+		if env := text(v[19]); env != "" {
 			t.Env = decodeMap(env)
 		}
 	}

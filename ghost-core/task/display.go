@@ -79,6 +79,9 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 		f = append(f, Field{"finished", t.FinishedAt.Local().Format(time.RFC3339)})
 	}
 	f = append(f, Field{"runtime", FormatRuntime(t.Runtime(now))}, Field{"log", t.LogPath})
+	if t.TTY != "" {
+		f = append(f, Field{"terminal", t.TTY})
+	}
 	if len(t.Ports) > 0 {
 		var ps string
 		for i, p := range t.Ports {

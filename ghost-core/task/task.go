@@ -88,6 +88,9 @@ type Task struct {
 	MonitorStart uint64
 	// LogError says why some of the task's output could not be kept, if so.
 	LogError string
+	// TTY is the size of the pseudo-terminal the task runs on, as
+	// COLSxROWS, or "" when its output goes through pipes.
+	TTY string
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port

@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"os"
+	"regexp"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -23,27 +26,132 @@ func logCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "log",
 		Aliases:   []string{"logs"},
-		Usage:     "print a task's output, byte for byte; several as prefixed lines",
+		Usage:     "print task output, byte for byte, or as filtered lines",
 		ArgsUsage: "TASK...",
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "tail", Aliases: []string{"n"}, Value: -1, DefaultText: "all", Usage: "print only the last `N` lines (of each task)"},
+			&cli.IntFlag{Name: "tail", Aliases: []string{"n"}, Value: -1, DefaultText: "all", Usage: "print only the last `N` lines (of each task; of those the other flags select)"},
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing new output until the task (every task) ends"},
 			projectFlag("the newest task of each service of `PROJECT`", ""),
+			&cli.BoolFlag{Name: "timestamps", Aliases: []string{"t"}, Usage: "prefix each line with the time it was captured (UTC, milliseconds)"},
+			&cli.BoolFlag{Name: "stdout", Usage: "only what the task wrote to stdout"},
+			&cli.BoolFlag{Name: "stderr", Usage: "only what the task wrote to stderr"},
+			&cli.StringFlag{Name: "since", Usage: "only lines captured at or after `T`: a duration ago (10m, 2h, 1d) or an RFC 3339 time"},
+			&cli.StringFlag{Name: "until", Usage: "only lines captured at or before `T`: a duration ago or an RFC 3339 time"},
+			&cli.StringFlag{Name: "grep", Aliases: []string{"g"}, Usage: "only lines matching the regular expression `RE` (RE2 syntax)"},
+			&cli.IntFlag{Name: "context", Aliases: []string{"C"}, Usage: "with --grep, print `N` lines around each match, groups apart with --"},
+			&cli.IntFlag{Name: "before-context", Aliases: []string{"B"}, Usage: "with --grep, print `N` lines before each match"},
+			&cli.IntFlag{Name: "after-context", Aliases: []string{"A"}, Usage: "with --grep, print `N` lines after each match"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line: time, stream, line (and task, with several)"},
+			&cli.BoolFlag{Name: "no-color", Usage: "remove ANSI escape sequences (colours, cursor moves) from the output"},
 		},
 		Action: logAction,
 	}
 }
 
+// logView is what the flags of log ask for beyond the bytes.
+type logView struct {
+	query      engine.LogQuery
+	lines      bool // line by line, not byte for byte
+	timestamps bool
+	json       bool
+	noColor    bool
+	// grep and its context make query.Grep, one per task read.
+	grep          *regexp.Regexp
+	before, after int
+}
+
+// queryFor is the query for one task's log: a grep keeps state, so each
+// task gets its own.
+func (v logView) queryFor() engine.LogQuery {
+	q := v.query
+	if v.grep != nil {
+		q.Grep = engine.NewLogGrep(v.grep, v.before, v.after)
+	}
+	return q
+}
+
+func logViewFrom(c *cli.Context, now time.Time) (logView, error) {
+	v := logView{
+		query:      engine.LogQuery{Tail: c.Int("tail")},
+		timestamps: c.Bool("timestamps"),
+		json:       c.Bool("json"),
+		noColor:    c.Bool("no-color"),
+	}
+	if c.IsSet("tail") && v.query.Tail < 0 {
+		return v, usageError("log", "invalid --tail %d: want 0 or more lines", v.query.Tail)
+	}
+	if c.Bool("stdout") {
+		v.query.Streams |= engine.Stdout
+	}
+	if c.Bool("stderr") {
+		v.query.Streams |= engine.Stderr
+	}
+	for _, name := range []string{"since", "until"} {
+		if !c.IsSet(name) {
+			continue
+		}
+		t, err := parseLogTime(c.String(name), now)
+		if err != nil {
+			return v, usageError("log", "invalid --%s %w", name, err)
+		}
+		if name == "since" {
+			v.query.Since = t
+		} else {
+			v.query.Until = t
+		}
+	}
+	before, after := c.Int("context"), c.Int("context")
+	if c.IsSet("before-context") {
+		before = c.Int("before-context")
+	}
+	if c.IsSet("after-context") {
+		after = c.Int("after-context")
+	}
+	for _, name := range []string{"context", "before-context", "after-context"} {
+		if n := c.Int(name); n < 0 {
+			return v, usageError("log", "invalid --%s %d: want 0 or more lines", name, n)
+		}
+	}
+	if c.IsSet("grep") {
+		re, err := regexp.Compile(c.String("grep"))
+		if err != nil {
+			return v, usageError("log", "invalid --grep: %w", err)
+		}
+		v.grep, v.before, v.after = re, before, after
+		v.query.Grep = engine.NewLogGrep(re, before, after)
+	} else if c.IsSet("context") || c.IsSet("before-context") || c.IsSet("after-context") {
+		return v, usageError("log", "-C, -A and -B need --grep")
+	}
+	v.lines = v.timestamps || v.json || v.noColor || v.query.Streams != 0 ||
+		!v.query.Since.IsZero() || !v.query.Until.IsZero() || v.query.Grep != nil
+	return v, nil
+}
+
+// errBadLogTime explains what --since and --until take.
+var errBadLogTime = errors.New("want a duration ago (30s, 10m, 2h, 1d) or an RFC 3339 time (2026-11-26T10:30:00Z)")
+
+// parseLogTime reads a duration ago or an RFC 3339 time.
+func parseLogTime(s string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	d, err := parseDuration(s)
+	if err != nil {
+		return time.Time{}, &valueError{s, errBadLogTime}
+	}
+	return now.Add(-d), nil
+}
+
 func logAction(c *cli.Context) error {
-	tail := c.Int("tail")
-	if c.IsSet("tail") && tail < 0 {
-		return usageError("log", "invalid --tail %d: want 0 or more lines", tail)
+	v, err := logViewFrom(c, time.Now())
+	if err != nil {
+		return err
 	}
 	if c.IsSet("project") && c.NArg() > 0 {
 		return usageError("log", "give TASK arguments or --project, not both")
 	}
 	if c.IsSet("project") || c.NArg() > 1 {
-		return logMany(c, tail)
+		return logMany(c, v)
 	}
 	ctx, stop := interruptible(context.Background())
 	defer stop()
@@ -52,17 +160,11 @@ func logAction(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	dir := e.Dir.LogDir()
-	if !c.Bool("follow") {
-		if err := logs.Copy(c.App.Writer, dir, t.ID, tail); err != nil {
-			return failed("log", err)
-		}
-		warnLost(c, t)
-		return nil
+	if v.lines {
+		err = logLines(ctx, c, e, t, v)
+	} else {
+		err = logBytes(ctx, c, e, t, v.query.Tail)
 	}
-	w := e.WatchTask(t.ID)
-	defer w.Close()
-	err = logs.Follow(ctx, c.App.Writer, dir, t.ID, tail, e.Ended(ctx, t.ID), w.C)
 	if errors.Is(err, context.Canceled) {
 		return errInterrupted
 	}
@@ -75,9 +177,232 @@ func logAction(c *cli.Context) error {
 	return nil
 }
 
+// logBytes prints the output as it was written, byte for byte.
+func logBytes(ctx context.Context, c *cli.Context, e *engine.Engine, t task.Task, tail int) error {
+	dir := e.Dir.LogDir()
+	if !c.Bool("follow") {
+		return logs.Copy(c.App.Writer, dir, t.ID, tail)
+	}
+	w := e.WatchTask(t.ID)
+	defer w.Close()
+	return logs.Follow(ctx, c.App.Writer, dir, t.ID, tail, e.Ended(ctx, t.ID), w.C)
+}
+
+// logLines prints the output line by line, as the flags ask.
+func logLines(ctx context.Context, c *cli.Context, e *engine.Engine, t task.Task, v logView) error {
+	out := bufio.NewWriterSize(c.App.Writer, 64<<10)
+	defer out.Flush()
+	rp := newRecordPrinter(v, out)
+	print := func(r engine.LogRecord) error {
+		if v.json {
+			return rp.json(r, nil)
+		}
+		if r.Sep {
+			out.WriteString("--\n")
+		}
+		out.Write(rp.text(r))
+		if !r.Partial {
+			out.WriteByte('\n')
+		}
+		return nil
+	}
+	if !c.Bool("follow") {
+		return e.LogLines(t.ID, v.query, print)
+	}
+	// A follower shows each line as it comes.
+	flushed := func(r engine.LogRecord) error {
+		if err := print(r); err != nil {
+			return err
+		}
+		return out.Flush()
+	}
+	return e.FollowLogLines(ctx, t.ID, v.query, flushed)
+}
+
+// recordPrinter formats lines as the flags ask.
+type recordPrinter struct {
+	v   logView
+	enc *json.Encoder
+	buf []byte
+}
+
+func newRecordPrinter(v logView, out io.Writer) *recordPrinter {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	return &recordPrinter{v: v, enc: enc}
+}
+
+// text is the line as printed, without its newline: its capture time
+// first with --timestamps, escapes out with --no-color.
+func (rp *recordPrinter) text(r engine.LogRecord) []byte {
+	rp.buf = rp.buf[:0]
+	if rp.v.timestamps {
+		rp.buf = append(rp.buf, stamp(r.Time)...)
+	}
+	n := len(rp.buf)
+	rp.buf = append(rp.buf, r.Line...)
+	if rp.v.noColor {
+		rp.buf = append(rp.buf[:n], printable.StripANSI(rp.buf[n:])...)
+	}
+	return rp.buf
+}
+
+// json writes the line as one object; t names its task when there are
+// several.
+func (rp *recordPrinter) json(r engine.LogRecord, t *task.Task) error {
+	line := r.Line
+	if rp.v.noColor {
+		rp.buf = printable.StripANSI(append(rp.buf[:0], line...))
+		line = rp.buf
+	}
+	j := jsonLine{Time: jsonTime(r.Time), Stream: r.Stream.String(), Line: string(line)}
+	if t != nil {
+		j.Task, j.Name = t.ID, t.Name
+	}
+	return rp.enc.Encode(j)
+}
+
+// taskRecord is a line of one of several tasks.
+type taskRecord struct {
+	task int
+	rec  engine.LogRecord
+}
+
+// manyLines prints several tasks' lines as the flags ask, each after its
+// task's label (or with a task field in JSON): what the logs hold now in
+// the order of capture, then, following, what comes as it comes.
+func manyLines(ctx context.Context, c *cli.Context, e *engine.Engine, tasks []task.Task, v logView, p *prefixer) error {
+	rp := newRecordPrinter(v, p.w)
+	print := func(tr taskRecord) error {
+		if v.json {
+			if err := rp.json(tr.rec, &tasks[tr.task]); err != nil {
+				return err
+			}
+		} else {
+			if tr.rec.Sep {
+				p.w.WriteString("--\n")
+			}
+			if err := p.line(tr.task, rp.text(tr.rec)); err != nil {
+				return err
+			}
+		}
+		if p.follow {
+			return p.w.Flush()
+		}
+		return nil
+	}
+	followers := make([]*engine.LogFollower, len(tasks))
+	for i, t := range tasks {
+		f, err := e.NewLogFollower(t.ID, v.queryFor())
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		followers[i] = f
+	}
+	// What the logs hold now, merged by capture time, each task's lines in
+	// their own order.
+	queues := make([][]engine.LogRecord, len(tasks))
+	for i, f := range followers {
+		if _, err := f.Drain(!p.follow, func(r engine.LogRecord) error {
+			r.Line = bytes.Clone(r.Line)
+			queues[i] = append(queues[i], r)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	for {
+		best := -1
+		for i, q := range queues {
+			if len(q) > 0 && (best < 0 || q[0].Time.Before(queues[best][0].Time)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		if err := print(taskRecord{best, queues[best][0]}); err != nil {
+			return err
+		}
+		queues[best] = queues[best][1:]
+	}
+	if !p.follow {
+		return nil
+	}
+	wake := make(chan struct{}, 1)
+	for _, t := range tasks {
+		w := e.WatchTask(t.ID)
+		defer w.Close()
+		go func() {
+			for range w.C {
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
+	done := make([]bool, len(tasks))
+	for {
+		open := 0
+		for i, f := range followers {
+			if done[i] {
+				continue
+			}
+			ended := e.Ended(ctx, tasks[i].ID)() || (!v.query.Until.IsZero() && time.Now().After(v.query.Until))
+			if _, err := f.Drain(ended, func(r engine.LogRecord) error { return print(taskRecord{i, r}) }); err != nil {
+				return err
+			}
+			if done[i] = ended; !ended {
+				open++
+			}
+		}
+		if open == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		}
+	}
+}
+
+// jsonLine is one line of log --json.
+type jsonLine struct {
+	// Task and Name say whose line it is when several tasks are read.
+	Task   string  `json:"task,omitempty"`
+	Name   string  `json:"name,omitempty"`
+	Time   *string `json:"time"`
+	Stream string  `json:"stream"`
+	Line   string  `json:"line"`
+}
+
+func jsonTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339Nano)
+	return &s
+}
+
+// stampLayout is the capture time --timestamps prints before a line.
+const stampLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// stamp is a line's prefix for --timestamps; output kept from before ghost
+// recorded times gets a dash in the same width.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return fmt.Sprintf("%-24s ", "-")
+	}
+	return t.UTC().Format(stampLayout) + " "
+}
+
 // logMany prints several tasks' output as one stream of whole lines, each
 // after its task's name padded to a common width and "| ".
-func logMany(c *cli.Context, tail int) error {
+func logMany(c *cli.Context, v logView) error {
+	tail := v.query.Tail
 	ctx, stop := interruptible(context.Background())
 	defer stop()
 	e, err := openEngine()
@@ -112,10 +437,14 @@ func logMany(c *cli.Context, tail int) error {
 	}
 	terminal := isTerminal(c.App.Writer)
 	p := newPrefixer(c.App.Writer, tasks, c.Bool("follow"), terminal, terminal && os.Getenv("NO_COLOR") == "")
-	err = e.FollowLines(ctx, tasks, engine.LinesOptions{
-		Tail: tail, Follow: c.Bool("follow"), Project: c.String("project"),
-		Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
-	}, p.line)
+	if v.lines {
+		err = manyLines(ctx, c, e, tasks, v, p)
+	} else {
+		err = e.FollowLines(ctx, tasks, engine.LinesOptions{
+			Tail: tail, Follow: c.Bool("follow"), Project: c.String("project"),
+			Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
+		}, p.line)
+	}
 	if ferr := p.w.Flush(); err == nil {
 		err = ferr
 	}
@@ -242,7 +571,8 @@ func isTerminal(w io.Writer) bool {
 }
 
 // warnLost says on stderr, after the output, that the log is incomplete:
-// the monitor could not write all of it (a full disk).
+// the monitor could not write all of it (a full disk), or its file was
+// deleted while the task ran.
 func warnLost(c *cli.Context, t task.Task) {
 	if t.LogError != "" {
 		fmt.Fprintf(c.App.ErrWriter, "ghost: log: warning: %s\n", printable.String(t.LogError))

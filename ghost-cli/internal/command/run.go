@@ -35,6 +35,8 @@ func runCommand() *cli.Command {
 			&cli.IntFlag{Name: "ready-port", Usage: "return only once the task listens on TCP `PORT`"},
 			&cli.StringFlag{Name: "ready-log", Usage: "return only once a line of output matches `REGEX`"},
 			&cli.StringFlag{Name: "ready-cmd", Usage: "return only once the shell command `CMD` succeeds"},
+			&cli.BoolFlag{Name: "tty", Usage: "run the task on a pseudo-terminal, so it line-buffers and keeps colours; stdout and stderr are then one stream (Unix only)"},
+			&cli.StringFlag{Name: "tty-size", Usage: "the terminal's size for --tty, `COLSxROWS` (default 80x24)"},
 			&cli.StringFlag{Name: "ready-timeout", Value: "60s", Usage: "fail (and stop the task) if it is not ready within `DURATION`"},
 		},
 		Action: run,
@@ -183,10 +185,22 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 	if err != nil {
 		return engine.RunOptions{}, err
 	}
-	return engine.RunOptions{
+	o := engine.RunOptions{
 		Name: name, Command: c.Args().Slice(), Cwd: filepath.Clean(cwd),
-		Env: task.EnvList(env), Log: policy,
-	}, nil
+		Env: task.EnvList(env), Log: policy, TTY: c.Bool("tty"),
+	}
+	if c.IsSet("tty-size") {
+		if !o.TTY {
+			return o, usageError("run", "--tty-size needs --tty")
+		}
+		if o.Size, err = engine.ParseTTYSize(c.String("tty-size")); err != nil {
+			return o, usageError("run", "invalid --tty-size %w", err)
+		}
+	}
+	if o.TTY && !engine.TTYSupported {
+		return o, &cliError{what: "run", err: engine.ErrNoTTY, code: exitUsage}
+	}
+	return o, nil
 }
 
 // logPolicy reads the rotation limits: flags, then the environment, then

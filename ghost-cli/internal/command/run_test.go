@@ -23,6 +23,9 @@ func TestRunRejectsBadInputBeforeTouchingState(t *testing.T) {
 		{"--ready-port", "0", "true"},
 		{"--ready-timeout", "never", "--ready-log", "x", "true"},
 		{"-n", "", "true"},
+		{"--tty", "--tty-size", "80", "true"},
+		{"--tty", "--tty-size", "0x24", "true"},
+		{"--tty", "--tty-size", "70000x24", "true"},
 	} {
 		var out, errOut bytes.Buffer
 		code := Main(append([]string{"ghost", "run"}, args...), &out, &errOut)
@@ -33,4 +36,8 @@ func TestRunRejectsBadInputBeforeTouchingState(t *testing.T) {
 	if _, err := os.Stat(dir); err == nil {
 		t.Error("the data directory was created by a rejected run")
 	}
+}
+
+func TestRunTTYSizeNeedsTTY(t *testing.T) {
+	usageCase(t, "ghost: run: --tty-size needs --tty", "run", "--tty-size", "100x30", "true")
 }
