@@ -84,9 +84,9 @@ func stopAll(dir string) {
 	ctx := context.Background()
 	tasks, _ := e.List(ctx, store.Filter{})
 	for _, t := range tasks {
-		if t.Status == task.Running {
-			e.Stop(ctx, t, 0)
-		}
+		// A finished task may have left processes in its group, which
+		// its monitor waits for: stop reaches those too.
+		e.Stop(ctx, t, 0)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for _, mon := range monitors(dir) {

@@ -508,17 +508,21 @@ func (e *Engine) ProjectLatest(ctx context.Context, project string) ([]task.Task
 
 // LinesOptions tunes FollowLines.
 type LinesOptions struct {
-	// Tail >= 0 starts each log at its last Tail lines; -1 at its start.
-	Tail int
+	// Query makes the query of each task's lines: each needs its own, as
+	// a grep keeps state. Nil reads every line.
+	Query func() LogQuery
 	// Follow goes on as the tasks write, until every one has ended for
 	// good.
 	Follow bool
 	// Project, when following, adds the project's tasks started after the
 	// stream began (a service `ghost up` started or restarted), each
-	// announced to Added with its index before its first line.
+	// announced to Added with its index before its first line, and read
+	// from its start.
 	Project string
 	// Added learns of a task added to the stream.
 	Added func(i int, t task.Task)
+	// Idle is called, when following, once all output so far is given.
+	Idle func() error
 }
 
 // discoverEvery bounds how often a followed project is looked up for new
@@ -526,17 +530,22 @@ type LinesOptions struct {
 const discoverEvery = time.Second
 
 // FollowLines gives the output of several tasks as one stream of whole
-// lines (see logs.Merge): what they hold now, and when following what
-// comes after, until every task has ended for good or ctx ends.
-func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOptions, emit func(i int, line []byte) error) error {
+// lines (see logs.Merge), merged by capture time: what they hold now, and
+// when following what comes after, until every task has ended for good or
+// ctx ends.
+func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOptions, emit func(i int, r LogRecord) error) error {
+	query := o.Query
+	if query == nil {
+		query = func() LogQuery { return LogQuery{Tail: -1} }
+	}
 	var mu sync.Mutex // the watcher's filter runs on its own goroutine
 	known := map[string]bool{}
 	sources := make([]logs.Source, len(tasks))
 	for i, t := range tasks {
-		sources[i] = logs.Source{ID: t.ID, Ended: e.Ended(ctx, t.ID)}
+		sources[i] = logs.Source{ID: t.ID, Query: query(), Ended: e.Ended(ctx, t.ID)}
 		known[t.ID] = true
 	}
-	mo := logs.MergeOptions{Tail: o.Tail, Follow: o.Follow}
+	mo := logs.MergeOptions{Follow: o.Follow, Idle: o.Idle}
 	if o.Follow {
 		w := e.watchMatching(func(path string) bool {
 			id, _, _ := strings.Cut(filepath.Base(path), ".")
@@ -574,7 +583,9 @@ func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOpti
 					o.Added(n, t)
 				}
 				n++
-				added = append(added, logs.Source{ID: t.ID, Ended: e.Ended(ctx, t.ID)})
+				q := query()
+				q.Tail = -1 // all of a task started since
+				added = append(added, logs.Source{ID: t.ID, Query: q, Ended: e.Ended(ctx, t.ID)})
 			}
 			return added
 		}

@@ -87,6 +87,9 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (task.Task, error) {
 // and opening, reading and closing the database would be a third of its
 // time.
 func Launch(dir datadir.Dir, o RunOptions) (string, error) {
+	if err := task.CheckName(o.Name); err != nil {
+		return "", err
+	}
 	if o.TTY && !TTYSupported {
 		return "", ErrNoTTY
 	}
@@ -188,7 +191,9 @@ func (e *Engine) Reconcile(ctx context.Context, t task.Task) task.Task {
 			end = task.End{Status: task.Unknown}
 		}
 	}
-	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && ok {
+	// The record goes once the database has an end: the monitor's, or
+	// unknown (then the record is only the room reserved at the start).
+	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && monitor.Applied(ctx, e.Store, t.ID) {
 		monitor.RemoveRecord(e.Dir.ExitDir(), t.ID)
 	}
 	if fresh, err := e.Store.Get(ctx, t.ID); err == nil && fresh.Status != task.Running {
@@ -206,7 +211,7 @@ func (e *Engine) Signal(ctx context.Context, t task.Task, sig syscall.Signal) er
 	if err != nil {
 		return err
 	}
-	if t.Status != task.Running || t.PID <= 0 {
+	if (t.Status != task.Running || t.PID <= 0) && len(e.Leftovers(t)) == 0 {
 		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
 	}
 	err = proc.SignalGroup(monitor.TaskIdentity(t), t.PGID, sig)
@@ -258,17 +263,62 @@ func (e *Engine) Stop(ctx context.Context, t task.Task, grace time.Duration) (ta
 	if err := e.Signal(ctx, t, syscall.SIGTERM); err != nil {
 		return t, err
 	}
-	if done, ok, err := e.waitEnded(ctx, w, t.ID, grace); ok || err != nil {
+	e.resume(ctx, t)
+	if done, ok, err := e.waitAllEnded(ctx, w, t.ID, grace); ok || err != nil {
 		return done, err
 	}
 	if err := e.Signal(ctx, t, syscall.SIGKILL); err != nil && !errors.Is(err, task.ErrNotRunning) {
 		return t, err
 	}
-	done, ok, err := e.waitEnded(ctx, w, t.ID, killWait)
+	done, ok, err := e.waitAllEnded(ctx, w, t.ID, killWait)
 	if err == nil && !ok {
 		err = fmt.Errorf("%s: %w", t.ShortID(), ErrStuck)
 	}
 	return done, err
+}
+
+// Leftovers lists the processes of a finished task's group that still
+// run: its main process ended, others it started stay. They remain the
+// task's for as long as its monitor holds the ended main process, whose
+// pid is the group's id (see monitor); then stop and kill reach them.
+func (e *Engine) Leftovers(t task.Task) []int {
+	if !t.Status.Finished() || t.PGID <= 1 || t.PGID != t.PID || !monitor.TaskIdentity(t).Alive() {
+		return nil
+	}
+	pids, _ := proc.GroupMembers(t.PGID)
+	var out []int
+	for _, p := range pids {
+		if p != t.PGID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// waitAllEnded is waitEnded, then waits (within the same timeout) for the
+// task's leftover processes to go too.
+func (e *Engine) waitAllEnded(ctx context.Context, w *watch.Watcher, id string, timeout time.Duration) (task.Task, bool, error) {
+	deadline := time.Now().Add(timeout)
+	t, ok, err := e.waitEnded(ctx, w, id, timeout)
+	for ok && err == nil && len(e.Leftovers(t)) > 0 {
+		if time.Now().After(deadline) {
+			return t, false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return t, false, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return t, ok, err
+}
+
+// resume sends SIGCONT after a SIGTERM, as systemd does: a task stopped
+// with SIGSTOP (or Ctrl-Z in a shell it runs) would otherwise hold the
+// SIGTERM pending and never run its handler, and always end by SIGKILL.
+// A task that runs ignores SIGCONT.
+func (e *Engine) resume(ctx context.Context, t task.Task) {
+	e.Signal(ctx, t, syscall.SIGCONT)
 }
 
 // Wait blocks until the task has ended and returns it, or until timeout

@@ -1,19 +1,19 @@
 package logs
 
 import (
-	"bytes"
 	"context"
+	"errors"
+	"iter"
+	"time"
 )
-
-// maxLine is the longest line Merge holds back waiting for its newline: a
-// task that prints a megabyte with none is shown in pieces of this size
-// rather than kept in memory whole.
-const maxLine = 64 << 10
 
 // Source is one task's log for Merge.
 type Source struct {
 	// ID is the task's id.
 	ID string
+	// Query selects the task's lines; each source has its own, as a Grep
+	// keeps state.
+	Query Query
 	// Ended reports whether the task has ended for good; it is asked
 	// before the last read, as in Follow. Nil when not following.
 	Ended func() bool
@@ -21,72 +21,77 @@ type Source struct {
 
 // MergeOptions tunes Merge.
 type MergeOptions struct {
-	// Tail >= 0 starts each log at its last Tail lines; -1 at its start.
-	Tail int
 	// Follow goes on reading as the logs grow, until every source has
 	// ended; without it Merge gives what the logs hold now.
 	Follow bool
 	// Wake signals, when following, that a log may have grown.
 	Wake <-chan struct{}
 	// Discover, when following, is asked after each wake for sources to
-	// add (tasks started since); their logs are read from the start, and
-	// their index continues the sources'.
+	// add (tasks started since); their index continues the sources'.
 	Discover func() []Source
+	// Idle, when following, is called once all that was written so far is
+	// given, before waiting: where a buffered writer flushes, rather than
+	// once a line.
+	Idle func() error
 }
 
-// Merge reads several tasks' logs as one stream of whole lines: emit gets
-// the index of the source and a line without its newline (valid only
-// during the call), never two sources' bytes in one line. Without Follow
-// it gives what each log holds now, source after source (the logs carry
-// no time, so there is no other order to give); with Follow it then goes
-// on, giving lines in the order they are read after each wake, until
-// every source has ended and is read to its last byte, or ctx ends. A
-// last line with no newline is given once its task has ended (or at once,
-// when not following).
-func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, emit func(src int, line []byte) error) error {
-	var streams []*lineStream
+// Merge reads several tasks' logs as one stream of whole lines in the
+// order they were captured: emit gets the index of the source and a
+// record (its Line valid only during the call), never two sources' bytes
+// in one line. What the logs hold is merged by capture time, each
+// source's lines in their own order (output kept before ghost recorded
+// times comes first, source after source); with Follow, Merge then goes
+// on, giving what each wake brings merged the same way, until every
+// source has ended and is read to its last byte, or ctx ends. A last line
+// with no newline is given, Partial, once its task has ended (or at once,
+// when not following). The logs are read as they are merged, never held
+// whole.
+func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, emit func(src int, r Record) error) error {
+	var streams []*mergeStream
 	defer func() {
 		for _, st := range streams {
 			st.f.Close()
 		}
 	}()
-	add := func(srcs []Source, tail int) error {
+	add := func(srcs []Source) error {
 		for _, s := range srcs {
-			f, err := NewFollower(dir, s.ID, tail)
+			f, err := NewLineFollower(dir, s.ID, s.Query)
 			if err != nil {
 				return err
 			}
-			streams = append(streams, &lineStream{f: f, src: len(streams), ended: s.Ended, emit: emit})
+			streams = append(streams, &mergeStream{f: f, ended: s.Ended, until: s.Query.Until})
 		}
 		return nil
 	}
-	if err := add(sources, o.Tail); err != nil {
+	if err := add(sources); err != nil {
 		return err
 	}
 	for {
-		open := 0
-		for _, st := range streams {
+		var round []int // the streams read this round
+		for i, st := range streams {
 			if st.done {
 				continue
 			}
-			ended := !o.Follow || st.ended == nil || st.ended()
-			if _, err := st.f.Drain(st); err != nil {
-				return err
+			// Past its query's Until nothing more can be selected.
+			st.final = !o.Follow || st.ended == nil || st.ended() || (!st.until.IsZero() && time.Now().After(st.until))
+			round = append(round, i)
+		}
+		if err := mergeRound(streams, round, emit); err != nil {
+			return err
+		}
+		open := 0
+		for _, i := range round {
+			if streams[i].done = streams[i].final; !streams[i].done {
+				open++
 			}
-			if st.err != nil {
-				return st.err
-			}
-			if ended {
-				if err := st.flush(); err != nil {
-					return err
-				}
-				st.done = true
-				continue
-			}
-			open++
 		}
 		if open == 0 {
 			return nil
+		}
+		if o.Idle != nil {
+			if err := o.Idle(); err != nil {
+				return err
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -94,57 +99,90 @@ func Merge(ctx context.Context, dir string, sources []Source, o MergeOptions, em
 		case <-o.Wake:
 		}
 		if o.Discover != nil {
-			if err := add(o.Discover(), -1); err != nil {
+			if err := add(o.Discover()); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// lineStream cuts one task's bytes into whole lines for Merge.
-type lineStream struct {
-	f       *Follower
-	src     int
-	ended   func() bool
-	emit    func(int, []byte) error
-	pending []byte
-	done    bool
-	err     error // from emit; Drain would otherwise lose it
+// mergeStream is one source being merged.
+type mergeStream struct {
+	f     *LineFollower
+	ended func() bool
+	until time.Time
+	final bool // this round reads to the end: the task is over
+	done  bool
 }
 
-// Write takes bytes as Drain copies them and emits every line they end.
-func (s *lineStream) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 && s.err == nil {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			s.pending = append(s.pending, p...)
-			for len(s.pending) >= maxLine && s.err == nil {
-				s.err = s.emit(s.src, s.pending[:maxLine])
-				s.pending = append(s.pending[:0], s.pending[maxLine:]...)
+// errStop ends a drain that the merge no longer wants.
+var errStop = errors.New("merge stopped")
+
+// mergeRound drains the streams given and emits their records merged by
+// capture time. Each drain runs as a coroutine paused at the record it
+// gives, so that record's line stays valid while the others are compared,
+// and nothing is copied or held beyond one record a stream.
+func mergeRound(streams []*mergeStream, round []int, emit func(int, Record) error) error {
+	type head struct {
+		src  int
+		next func() (Record, bool)
+		stop func()
+		rec  Record
+		err  *error
+	}
+	var heads []*head
+	defer func() {
+		for _, h := range heads {
+			h.stop()
+		}
+	}()
+	for _, i := range round {
+		st := streams[i]
+		var drainErr error
+		seq := func(yield func(Record) bool) {
+			_, err := st.f.Drain(st.final, func(r Record) error {
+				if !yield(r) {
+					return errStop
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, errStop) {
+				drainErr = err
 			}
-			break
 		}
-		line := p[:i]
-		if len(s.pending) > 0 {
-			line = append(s.pending, line...)
+		next, stop := iter.Pull(seq)
+		h := &head{src: i, next: next, stop: stop, err: &drainErr}
+		heads = append(heads, h)
+	}
+	live := heads[:0:0]
+	for _, h := range heads {
+		if rec, ok := h.next(); ok {
+			h.rec = rec
+			live = append(live, h)
+		} else if *h.err != nil {
+			return *h.err
 		}
-		s.err = s.emit(s.src, line)
-		s.pending = s.pending[:0]
-		p = p[i+1:]
 	}
-	if s.err != nil {
-		return 0, s.err
+	for len(live) > 0 {
+		best := 0
+		for k, h := range live {
+			if h.rec.Time.Before(live[best].rec.Time) {
+				best = k
+			}
+		}
+		h := live[best]
+		if err := emit(h.src, h.rec); err != nil {
+			return err
+		}
+		rec, ok := h.next()
+		if ok {
+			h.rec = rec
+			continue
+		}
+		if *h.err != nil {
+			return *h.err
+		}
+		live = append(live[:best], live[best+1:]...)
 	}
-	return n, nil
-}
-
-// flush emits a last line that has no newline.
-func (s *lineStream) flush() error {
-	if len(s.pending) == 0 {
-		return nil
-	}
-	err := s.emit(s.src, s.pending)
-	s.pending = s.pending[:0]
-	return err
+	return nil
 }

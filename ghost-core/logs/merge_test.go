@@ -3,7 +3,6 @@ package logs
 import (
 	"context"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,6 +10,8 @@ import (
 
 const id2 = "4567cdef-0000-4000-8000-000000000000"
 
+// appendFile writes to a log file directly, as ghost did before it
+// recorded capture times.
 func appendFile(t *testing.T, dir, id, s string) {
 	t.Helper()
 	f, err := os.OpenFile(Path(dir, id), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
@@ -28,36 +29,71 @@ type mergedLine struct {
 	line string
 }
 
-func TestMergeGivesWholeLinesOfEachSource(t *testing.T) {
-	dir := t.TempDir()
-	appendFile(t, dir, id, "a1\na2\nhalf")
-	appendFile(t, dir, id2, "b1\n"+strings.Repeat("x", maxLine+3))
+// writers opens a log writer for each id, closed when the test ends.
+func writers(t *testing.T, dir string, ids ...string) []*Writer {
+	t.Helper()
+	var out []*Writer
+	for _, id := range ids {
+		w, err := Create(dir, id, DefaultPolicy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { w.Close() })
+		out = append(out, w)
+	}
+	return out
+}
+
+func collect(t *testing.T, dir string, sources []Source) []mergedLine {
+	t.Helper()
 	var got []mergedLine
-	err := Merge(context.Background(), dir, []Source{{ID: id}, {ID: id2}}, MergeOptions{Tail: -1}, func(src int, line []byte) error {
-		got = append(got, mergedLine{src, string(line)})
+	err := Merge(context.Background(), dir, sources, MergeOptions{}, func(src int, r Record) error {
+		got = append(got, mergedLine{src, string(r.Line)})
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []mergedLine{{0, "a1"}, {0, "a2"}, {0, "half"}, {1, "b1"}, {1, strings.Repeat("x", maxLine)}, {1, "xxx"}}
+	return got
+}
+
+func sameLines(t *testing.T, what string, got, want []mergedLine) {
+	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("got %d lines, want %d: %.200v", len(got), len(want), got)
+		t.Fatalf("%s: got %v, want %v", what, got, want)
 	}
 	for i := range want {
 		if got[i] != want[i] {
-			t.Errorf("line %d: %d %.20q, want %d %.20q", i, got[i].src, got[i].line, want[i].src, want[i].line)
+			t.Errorf("%s: line %d is %v, want %v", what, i, got[i], want[i])
 		}
 	}
+}
 
-	got = nil
-	Merge(context.Background(), dir, []Source{{ID: id}, {ID: id2}}, MergeOptions{Tail: 1}, func(src int, line []byte) error {
-		got = append(got, mergedLine{src, string(line)})
-		return nil
-	})
-	if len(got) != 3 || got[0] != (mergedLine{0, "half"}) || got[1].line != strings.Repeat("x", maxLine) || got[2].line != "xxx" {
-		t.Errorf("tail 1: %.100v", got)
-	}
+// What the logs hold comes merged by capture time, each source's lines in
+// their own order, whole however the writes cut them.
+func TestMergeOrdersByCaptureTime(t *testing.T) {
+	dir := t.TempDir()
+	w := writers(t, dir, id, id2)
+	t0 := time.Unix(1_800_000_000, 0)
+	writeAt(t, w[0], Stdout, t0, "a1\na")
+	writeAt(t, w[1], Stdout, t0.Add(time.Millisecond), "b1\n")
+	writeAt(t, w[0], Stdout, t0.Add(2*time.Millisecond), "2\n") // a2 began at t0
+	writeAt(t, w[1], Stdout, t0.Add(3*time.Millisecond), "b2\n")
+	writeAt(t, w[0], Stdout, t0.Add(4*time.Millisecond), "a3\nhalf")
+	sources := []Source{{ID: id, Query: Query{Tail: -1}}, {ID: id2, Query: Query{Tail: -1}}}
+	sameLines(t, "all", collect(t, dir, sources),
+		[]mergedLine{{0, "a1"}, {0, "a2"}, {1, "b1"}, {1, "b2"}, {0, "a3"}, {0, "half"}})
+	sources = []Source{{ID: id, Query: Query{Tail: 2}}, {ID: id2, Query: Query{Tail: 1}}}
+	sameLines(t, "tail", collect(t, dir, sources), []mergedLine{{1, "b2"}, {0, "a3"}, {0, "half"}})
+}
+
+// Logs kept before ghost recorded times come source after source.
+func TestMergeWithoutTimesGoesSourceBySource(t *testing.T) {
+	dir := t.TempDir()
+	appendFile(t, dir, id, "a1\na2\n")
+	appendFile(t, dir, id2, "b1\n")
+	sameLines(t, "untimed", collect(t, dir, []Source{{ID: id, Query: Query{Tail: -1}}, {ID: id2, Query: Query{Tail: -1}}}),
+		[]mergedLine{{0, "a1"}, {0, "a2"}, {1, "b1"}})
 }
 
 // Following, a line is given once its newline is written, never mixed
@@ -65,14 +101,15 @@ func TestMergeGivesWholeLinesOfEachSource(t *testing.T) {
 // and is read to its end.
 func TestMergeFollowsUntilEverySourceEnded(t *testing.T) {
 	dir := t.TempDir()
+	w := writers(t, dir, id, id2)
 	var ended [2]atomic.Bool
 	wake := make(chan struct{}, 1)
 	lines := make(chan mergedLine, 100)
 	done := make(chan error, 1)
-	sources := []Source{{ID: id, Ended: ended[0].Load}, {ID: id2, Ended: ended[1].Load}}
+	sources := []Source{{ID: id, Query: Query{Tail: -1}, Ended: ended[0].Load}, {ID: id2, Query: Query{Tail: -1}, Ended: ended[1].Load}}
 	go func() {
-		done <- Merge(context.Background(), dir, sources, MergeOptions{Tail: -1, Follow: true, Wake: wake}, func(src int, line []byte) error {
-			lines <- mergedLine{src, string(line)}
+		done <- Merge(context.Background(), dir, sources, MergeOptions{Follow: true, Wake: wake}, func(src int, r Record) error {
+			lines <- mergedLine{src, string(r.Line)}
 			return nil
 		})
 	}()
@@ -93,15 +130,15 @@ func TestMergeFollowsUntilEverySourceEnded(t *testing.T) {
 			t.Fatalf("no line; want %+v", want)
 		}
 	}
-	appendFile(t, dir, id, "first ha")
-	appendFile(t, dir, id2, "other\n")
+	write(t, w[0], "first ha")
+	write(t, w[1], "other\n")
 	poke()
 	next(mergedLine{1, "other"})
-	appendFile(t, dir, id, "lf\n")
+	write(t, w[0], "lf\n")
 	poke()
 	next(mergedLine{0, "first half"})
 	ended[1].Store(true)
-	appendFile(t, dir, id, "no newline")
+	write(t, w[0], "no newline")
 	poke()
 	ended[0].Store(true)
 	poke()
@@ -123,8 +160,7 @@ func TestMergeFollowsUntilEverySourceEnded(t *testing.T) {
 // numbered after the others.
 func TestMergeAddsDiscoveredSources(t *testing.T) {
 	dir := t.TempDir()
-	var ended atomic.Bool
-	var found atomic.Bool
+	var ended, found atomic.Bool
 	wake := make(chan struct{}, 1)
 	lines := make(chan mergedLine, 100)
 	done := make(chan error, 1)
@@ -134,12 +170,13 @@ func TestMergeAddsDiscoveredSources(t *testing.T) {
 		if found.Swap(true) {
 			return nil
 		}
-		return []Source{{ID: id2, Ended: ended.Load}}
+		return []Source{{ID: id2, Query: Query{Tail: -1}, Ended: ended.Load}}
 	}
 	go func() {
-		done <- Merge(context.Background(), dir, []Source{{ID: id, Ended: ended.Load}}, MergeOptions{Tail: 0, Follow: true, Wake: wake, Discover: discover},
-			func(src int, line []byte) error {
-				lines <- mergedLine{src, string(line)}
+		done <- Merge(context.Background(), dir, []Source{{ID: id, Query: Query{Tail: 0}, Ended: ended.Load}},
+			MergeOptions{Follow: true, Wake: wake, Discover: discover},
+			func(src int, r Record) error {
+				lines <- mergedLine{src, string(r.Line)}
 				return nil
 			})
 	}()

@@ -547,3 +547,24 @@ func TestProjectIsKeptAndFiltered(t *testing.T) {
 		t.Errorf("Get: project %q, %v", got.Project, err)
 	}
 }
+
+// A symlink at tasks.db is reported as one, not as a corrupt database,
+// and neither it nor its target is touched.
+func TestSymlinkedDatabaseIsReportedAsASymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "elsewhere.db")
+	if err := os.WriteFile(target, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "tasks.db")
+	if err := os.Symlink(target, path); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(path)
+	if !errors.Is(err, ErrSymlink) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrSymlink", err)
+	}
+	if fi, _ := os.Stat(target); fi.Size() != 0 {
+		t.Error("the symlink's target was written")
+	}
+}

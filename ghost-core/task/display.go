@@ -1,7 +1,9 @@
 package task
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -91,6 +93,17 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 			ps += p.String()
 		}
 		f = append(f, Field{"ports", ps})
+	}
+	if len(t.Leftovers) > 0 {
+		pids := make([]string, len(t.Leftovers))
+		for i, p := range t.Leftovers {
+			pids[i] = strconv.Itoa(p)
+		}
+		what := "1 process of its group still runs"
+		if len(pids) > 1 {
+			what = fmt.Sprintf("%d processes of its group still run", len(pids))
+		}
+		f = append(f, Field{"leftover", what + " (" + strings.Join(pids, " ") + "); stop or kill reaches them"})
 	}
 	if t.LogError != "" {
 		f = append(f, Field{"warning", t.LogError})

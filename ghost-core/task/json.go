@@ -35,7 +35,7 @@ func (t Task) MarshalJSON() ([]byte, error) {
 	// Commands are full of shell's < > &: keep them readable.
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(t.JSON())
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+	return EscapeInvisible(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), err
 }
 
 // JSON is the task object of the CLI contract: snake_case keys, RFC 3339

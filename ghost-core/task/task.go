@@ -88,6 +88,9 @@ type Task struct {
 	MonitorStart uint64
 	// LogError says why some of the task's output could not be kept, if so.
 	LogError string
+	// Leftovers are processes of the task's group still running after its
+	// main process ended; looked up by status only.
+	Leftovers []int
 	// TTY is the size of the pseudo-terminal the task runs on, as
 	// COLSxROWS, or "" when its output goes through pipes.
 	TTY string

@@ -2,6 +2,7 @@ package command
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -151,14 +152,16 @@ func parseStatuses(s string) ([]task.Status, error) {
 	return out, nil
 }
 
+// writeJSON prints v indented, with the runes a terminal must not get
+// raw (bidi overrides, C1 controls) escaped as jq would read them.
 func writeJSON(c *cli.Context, v any) error {
-	w := bufio.NewWriterSize(c.App.Writer, 64<<10)
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	err := enc.Encode(v)
-	if ferr := w.Flush(); err == nil {
-		err = ferr
+	if err := enc.Encode(v); err != nil {
+		return err
 	}
+	_, err := c.App.Writer.Write(task.EscapeInvisible(buf.Bytes()))
 	return err
 }

@@ -262,113 +262,6 @@ func (rp *recordPrinter) json(r engine.LogRecord, t *task.Task) error {
 	return rp.enc.Encode(j)
 }
 
-// taskRecord is a line of one of several tasks.
-type taskRecord struct {
-	task int
-	rec  engine.LogRecord
-}
-
-// manyLines prints several tasks' lines as the flags ask, each after its
-// task's label (or with a task field in JSON): what the logs hold now in
-// the order of capture, then, following, what comes as it comes.
-func manyLines(ctx context.Context, c *cli.Context, e *engine.Engine, tasks []task.Task, v logView, p *prefixer) error {
-	rp := newRecordPrinter(v, p.w)
-	print := func(tr taskRecord) error {
-		if v.json {
-			if err := rp.json(tr.rec, &tasks[tr.task]); err != nil {
-				return err
-			}
-		} else {
-			if tr.rec.Sep {
-				p.w.WriteString("--\n")
-			}
-			if err := p.line(tr.task, rp.text(tr.rec)); err != nil {
-				return err
-			}
-		}
-		if p.follow {
-			return p.w.Flush()
-		}
-		return nil
-	}
-	followers := make([]*engine.LogFollower, len(tasks))
-	for i, t := range tasks {
-		f, err := e.NewLogFollower(t.ID, v.queryFor())
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		followers[i] = f
-	}
-	// What the logs hold now, merged by capture time, each task's lines in
-	// their own order.
-	queues := make([][]engine.LogRecord, len(tasks))
-	for i, f := range followers {
-		if _, err := f.Drain(!p.follow, func(r engine.LogRecord) error {
-			r.Line = bytes.Clone(r.Line)
-			queues[i] = append(queues[i], r)
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
-	for {
-		best := -1
-		for i, q := range queues {
-			if len(q) > 0 && (best < 0 || q[0].Time.Before(queues[best][0].Time)) {
-				best = i
-			}
-		}
-		if best < 0 {
-			break
-		}
-		if err := print(taskRecord{best, queues[best][0]}); err != nil {
-			return err
-		}
-		queues[best] = queues[best][1:]
-	}
-	if !p.follow {
-		return nil
-	}
-	wake := make(chan struct{}, 1)
-	for _, t := range tasks {
-		w := e.WatchTask(t.ID)
-		defer w.Close()
-		go func() {
-			for range w.C {
-				select {
-				case wake <- struct{}{}:
-				default:
-				}
-			}
-		}()
-	}
-	done := make([]bool, len(tasks))
-	for {
-		open := 0
-		for i, f := range followers {
-			if done[i] {
-				continue
-			}
-			ended := e.Ended(ctx, tasks[i].ID)() || (!v.query.Until.IsZero() && time.Now().After(v.query.Until))
-			if _, err := f.Drain(ended, func(r engine.LogRecord) error { return print(taskRecord{i, r}) }); err != nil {
-				return err
-			}
-			if done[i] = ended; !ended {
-				open++
-			}
-		}
-		if open == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-wake:
-		}
-	}
-}
-
 // jsonLine is one line of log --json.
 type jsonLine struct {
 	// Task and Name say whose line it is when several tasks are read.
@@ -402,7 +295,6 @@ func stamp(t time.Time) string {
 // logMany prints several tasks' output as one stream of whole lines, each
 // after its task's name padded to a common width and "| ".
 func logMany(c *cli.Context, v logView) error {
-	tail := v.query.Tail
 	ctx, stop := interruptible(context.Background())
 	defer stop()
 	e, err := openEngine()
@@ -436,15 +328,21 @@ func logMany(c *cli.Context, v logView) error {
 		}
 	}
 	terminal := isTerminal(c.App.Writer)
-	p := newPrefixer(c.App.Writer, tasks, c.Bool("follow"), terminal, terminal && os.Getenv("NO_COLOR") == "")
-	if v.lines {
-		err = manyLines(ctx, c, e, tasks, v, p)
-	} else {
-		err = e.FollowLines(ctx, tasks, engine.LinesOptions{
-			Tail: tail, Follow: c.Bool("follow"), Project: c.String("project"),
-			Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
-		}, p.line)
-	}
+	p := newPrefixer(c.App.Writer, tasks, terminal, terminal && os.Getenv("NO_COLOR") == "")
+	rp := newRecordPrinter(v, p.w)
+	err = e.FollowLines(ctx, tasks, engine.LinesOptions{
+		Query: v.queryFor, Follow: c.Bool("follow"), Project: c.String("project"),
+		Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
+		Idle:  p.w.Flush, // followed output shows as it comes, in one write a round
+	}, func(i int, r engine.LogRecord) error {
+		if v.json {
+			return rp.json(r, &tasks[i])
+		}
+		if r.Sep {
+			p.w.WriteString("--\n")
+		}
+		return p.line(i, rp.text(r))
+	})
 	if ferr := p.w.Flush(); err == nil {
 		err = ferr
 	}
@@ -474,15 +372,14 @@ type prefixer struct {
 	labels   [][]byte
 	terminal bool
 	colour   bool
-	follow   bool
 }
 
 // logColours are the ANSI foreground colours labels take: bright enough
 // on dark and light backgrounds alike, never red (which reads as error).
 var logColours = []string{"36", "33", "32", "35", "34", "96", "93", "92", "95", "94"}
 
-func newPrefixer(out io.Writer, tasks []task.Task, follow, terminal, colour bool) *prefixer {
-	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), follow: follow, terminal: terminal, colour: colour, used: map[int]bool{}}
+func newPrefixer(out io.Writer, tasks []task.Task, terminal, colour bool) *prefixer {
+	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), terminal: terminal, colour: colour, used: map[int]bool{}}
 	for _, t := range tasks {
 		p.add(t)
 	}
@@ -553,15 +450,7 @@ func (p *prefixer) line(i int, line []byte) error {
 	} else {
 		p.w.Write(line)
 	}
-	if err := p.w.WriteByte('\n'); err != nil {
-		return err
-	}
-	// Followed output must show as it comes; whole logs go out in 64 KiB
-	// pieces.
-	if p.follow {
-		return p.w.Flush()
-	}
-	return nil
+	return p.w.WriteByte('\n')
 }
 
 // isTerminal reports whether w is a terminal.

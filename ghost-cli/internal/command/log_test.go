@@ -45,7 +45,7 @@ func TestPrefixerLabelsAndColours(t *testing.T) {
 	tasks := []task.Task{{ID: "0123456789", Name: "shop/web"}, {ID: "abcdef0123"}, {ID: "x", Name: "a\x1b[2Jb"}}
 	lines := func(terminal, colour bool) string {
 		var b strings.Builder
-		p := newPrefixer(&b, tasks, false, terminal, colour)
+		p := newPrefixer(&b, tasks, terminal, colour)
 		for i := range tasks {
 			p.line(i, []byte("out\tput \x1b]0;x\x07\r"))
 		}

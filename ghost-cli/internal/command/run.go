@@ -153,6 +153,9 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 	if c.IsSet("name") && (name == "" || strings.ContainsRune(name, 0)) {
 		return engine.RunOptions{}, usageError("run", "invalid --name %q: want a non-empty name", name)
 	}
+	if err := task.CheckName(name); err != nil {
+		return engine.RunOptions{}, usageError("run", "invalid --name %w; add a letter beyond a-f", err)
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return engine.RunOptions{}, failed("run", err)

@@ -37,6 +37,7 @@ func status(c *cli.Context) error {
 			t.Ports = ps
 		}
 	}
+	t.Leftovers = e.Leftovers(t)
 	if c.Bool("json") {
 		return writeJSON(c, t.JSON())
 	}
