@@ -65,11 +65,17 @@ type RunOptions struct {
 	Cwd string
 	// Env is the task's whole environment, KEY=VALUE.
 	Env []string
-	Log logs.Policy
+	// EnvGiven names the variables of Env given for this task rather than
+	// inherited (--env, --env-file), for the details to show apart.
+	EnvGiven []string
+	Log      logs.Policy
 	// TTY runs the task on a pseudo-terminal (Unix only) of Size, or
 	// DefaultTTYSize when Size is zero.
 	TTY  bool
 	Size TTYSize
+	// Origin says what starts the task: empty for a person ("cli"),
+	// "mcp:<client>" for an agent.
+	Origin string
 }
 
 // Run starts a task and returns it once it runs. A command that cannot
@@ -105,7 +111,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	}
 	_, err = monitor.Start(monitor.Spec{
 		ID: id.String(), DataDir: dir.Path, Name: o.Name, Project: o.Project,
-		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
+		Command: o.Command, Env: o.Env, EnvGiven: o.EnvGiven, Cwd: o.Cwd, Log: o.Log, Origin: o.Origin,
 		TTY: o.TTY, Cols: o.Size.Cols, Rows: o.Size.Rows,
 	})
 	if err != nil {
@@ -405,8 +411,8 @@ func (e *Engine) Remove(ctx context.Context, t task.Task) error {
 }
 
 // Restart stops t if it runs (as Stop, with grace) and runs its command
-// again with the same working directory, environment and name, as a new
-// task.
+// again with the same working directory, environment, name and origin, as
+// a new task.
 func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, policy logs.Policy) (task.Task, error) {
 	if t.Status == task.Running {
 		if _, err := e.Stop(ctx, t, grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
@@ -418,9 +424,9 @@ func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, 
 		if err != nil {
 			return task.Task{}, err
 		}
-		t.Env = full.Env
+		t.Env, t.EnvGiven = full.Env, full.EnvGiven
 	}
-	o := RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy}
+	o := RunOptions{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), EnvGiven: t.EnvGiven, Log: policy, Origin: t.Origin}
 	if t.TTY != "" {
 		o.TTY = true
 		o.Size, _ = ParseTTYSize(t.TTY)
