@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/export"
 	"github.com/ghostproject/ghost/ghost-core/printable"
+	"github.com/ghostproject/ghost/ghost-core/secret"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -157,7 +157,8 @@ func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]
 // exportService describes t for a service manager: its command with the
 // program as an absolute path, its directory, its environment less what
 // belongs to the shell session it was started from, and, unless
-// includeSecrets, placeholders for secret-looking values. It returns the
+// includeSecrets, placeholders for secret-looking values (a name that
+// says secret, a URL's password) as ghost-ui and status mask them. It returns the
 // names it masked, and those it left out as no manager takes them.
 func exportService(t task.Task, includeSecrets bool) (s export.Service, masked, skipped []string) {
 	name := t.Name
@@ -194,9 +195,13 @@ func exportService(t task.Task, includeSecrets bool) (s export.Service, masked, 
 		case !export.ValidEnvKey(k):
 			skipped = append(skipped, k)
 			continue
-		case !includeSecrets && v != "" && secretName(k):
+		case includeSecrets || v == "":
+		case secret.Key(k):
 			masked = append(masked, k)
 			v = "<" + k + ">"
+		case secret.Value(v) != v: // a URL with a password
+			masked = append(masked, k)
+			v = secret.Value(v)
 		}
 		s.Env = append(s.Env, export.Var{Key: k, Value: v})
 	}
@@ -215,28 +220,6 @@ var sessionOnly = map[string]bool{
 	"XDG_SESSION_ID": true, "XDG_SESSION_TYPE": true, "XDG_SESSION_CLASS": true, "XDG_SEAT": true, "XDG_VTNR": true,
 	"XDG_RUNTIME_DIR": true, "MAIL": true, "HISTFILE": true, "HISTSIZE": true, "HISTFILESIZE": true,
 	"GHOST_DATA_DIR": true,
-}
-
-// secretWords mark a variable's value as secret wherever they appear in its
-// name; secretEnds only as a whole word or a word's end (GITHUB_PAT,
-// PGPASS, but not PATH or KEYBOARD).
-var (
-	secretWords = regexp.MustCompile(`TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE`)
-	secretEnds  = regexp.MustCompile(`(PASS|KEY|AUTH|PAT)$`)
-)
-
-// secretName reports whether a variable's name says its value is secret.
-func secretName(name string) bool {
-	up := strings.ToUpper(name)
-	if secretWords.MatchString(up) {
-		return true
-	}
-	for _, w := range strings.FieldsFunc(up, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-		if secretEnds.MatchString(w) {
-			return true
-		}
-	}
-	return false
 }
 
 // absProgram is the absolute path of program as the task found it: as
