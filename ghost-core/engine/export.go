@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/ghostproject/ghost/ghost-core/export"
+	"github.com/ghostproject/ghost/ghost-core/secret"
 	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
@@ -36,6 +37,10 @@ var ExportFormats = export.Formats
 func RenderExport(format string, set ExportSet) ([]ExportFile, error) {
 	return export.Render(format, set)
 }
+
+// SecretEnvName reports whether a variable's name says its value is a
+// secret, by the rules MaskEnv follows.
+func SecretEnvName(name string) bool { return secret.Key(name) }
 
 // ValidEnvKey reports whether a service manager accepts key as a
 // variable's name.

@@ -14,7 +14,6 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
-	"github.com/ghostproject/ghost/ghost-core/secret"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -195,12 +194,12 @@ func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, ma
 			skipped = append(skipped, k)
 			continue
 		case includeSecrets || v == "":
-		case secret.Key(k):
+		case engine.SecretEnvName(k):
 			masked = append(masked, k)
 			v = "<" + k + ">"
-		case secret.Value(v) != v: // a URL with a password
+		case engine.MaskEnv(k, v) != v: // a URL with a password
 			masked = append(masked, k)
-			v = secret.Value(v)
+			v = engine.MaskEnv(k, v)
 		}
 		s.Env = append(s.Env, engine.ExportVar{Key: k, Value: v})
 	}

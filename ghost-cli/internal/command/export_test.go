@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ghostproject/ghost/ghost-core/secret"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -60,7 +60,7 @@ func TestExportServiceEnvironment(t *testing.T) {
 		got[v.Key] = v.Value
 	}
 	want := map[string]string{"PATH": "/bin", "API_TOKEN": "<API_TOKEN>", "EMPTY_TOKEN": "", "PORT": "5000",
-		"DATABASE_URL": "postgres://app:" + secret.Masked + "@db/prod"}
+		"DATABASE_URL": engine.MaskEnv("DATABASE_URL", "postgres://app:pw@db/prod")}
 	if len(got) != len(want) {
 		t.Errorf("env %v, want %v", got, want)
 	}
@@ -68,6 +68,9 @@ func TestExportServiceEnvironment(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
+	}
+	if got["DATABASE_URL"] == "postgres://app:pw@db/prod" {
+		t.Error("the URL's password was not masked")
 	}
 	if strings.Join(masked, " ") != "API_TOKEN DATABASE_URL" || len(skipped) != 1 || skipped[0] != "a-b" {
 		t.Errorf("masked %v, skipped %v", masked, skipped)
