@@ -16,6 +16,7 @@ import (
 // the binary's name and that --version reports the release and the commit
 // (from Go's build stamp, which a worktree does not get: hence the clone).
 func TestPlainBuildNamesAndVersions(t *testing.T) {
+	t.Parallel() // it waits on go build: let the others run meanwhile
 	if testing.Short() {
 		t.Skip("builds both binaries from a clone; skipped in -short")
 	}

@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"ghost":        func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
 		"ghost-ticker": ticker,
+		"ghost-pace":   pace,
 		"test-server":  testServer,
 		"ghost-clock":  clock,
 	})
@@ -84,9 +85,9 @@ func stopAll(dir string) {
 	ctx := context.Background()
 	tasks, _ := e.List(ctx, store.Filter{})
 	for _, t := range tasks {
-		if t.Status == task.Running {
-			e.Stop(ctx, t, 0)
-		}
+		// A finished task may have left processes in its group, which
+		// its monitor waits for: stop reaches those too.
+		e.Stop(ctx, t, 0)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for _, mon := range monitors(dir) {

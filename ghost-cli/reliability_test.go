@@ -425,3 +425,40 @@ func waitGone(t *testing.T, pid int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// tasks.db moved away while a task ends, then moved back: the monitor
+// finds no database (and creates none), keeps its exit record, and the
+// end is read from it once the file is back.
+func TestDatabaseMovedAwayAndBack(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cleanupTasks(t, dir)
+	flag := filepath.Join(t.TempDir(), "running")
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimSpace(ghost(t, dir, "run", "sh", "-c", `while [ -e "$0" ]; do sleep 0.05; done; exit 6`, flag))
+	tk := runningTask(t, dir, id)
+	away := t.TempDir()
+	files := []string{"tasks.db", "tasks.db-wal", "tasks.db-shm"}
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(dir, f), filepath.Join(away, f)); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	os.Remove(flag) // the task ends now
+	waitGone(t, tk.MonitorPID)
+	if _, err := os.Stat(filepath.Join(dir, "tasks.db")); err == nil {
+		t.Error("the monitor created a database in place of the one moved away")
+	}
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(away, f), filepath.Join(dir, f)); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	if out := ghost(t, dir, "status", "--json", id); !strings.Contains(out, `"exit_code": 6`) {
+		t.Errorf("status after the database came back: %s", out)
+	}
+	db := rawDB(t, dir)
+	waitRecorded(t, db, id, "exited 6")
+}

@@ -49,6 +49,9 @@ func Open(path string) (Dir, error) {
 	if err != nil {
 		return Dir{}, fmt.Errorf("resolving data directory: %w", err)
 	}
+	if abs, err = followLink(abs); err != nil {
+		return Dir{}, err
+	}
 	d := Dir{Path: abs}
 	for _, p := range []string{abs, d.LogDir(), d.ExitDir()} {
 		if err := ensure(p); err != nil {
@@ -56,6 +59,22 @@ func Open(path string) (Dir, error) {
 		}
 	}
 	return d, nil
+}
+
+// followLink resolves a data directory that is a symlink (GNU stow, a
+// dotfiles checkout), so that its target is what gets checked and used.
+// Only the directory itself is followed: its contents must be what they
+// say.
+func followLink(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return path, nil // missing (created below) or not a link
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("resolving data directory %s: %w", path, err)
+	}
+	return target, nil
 }
 
 // DatabasePath is the path of the task database.

@@ -53,9 +53,32 @@ func TestOpenRefusesUnsafeDirectories(t *testing.T) {
 	if _, err := Open(file); err == nil {
 		t.Error("a plain file was accepted as data directory")
 	}
-	link := filepath.Join(t.TempDir(), "link")
-	os.Symlink(t.TempDir(), link)
+}
+
+// A data directory that is a symlink (GNU stow) is followed, and its
+// target checked as any data directory is.
+func TestOpenFollowsASymlinkedDirectory(t *testing.T) {
+	base := t.TempDir()
+	target := filepath.Join(base, "real")
+	if err := os.Mkdir(target, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(link)
+	if err != nil {
+		t.Fatalf("Open(symlink): %v", err)
+	}
+	if d.Path != target {
+		t.Errorf("Path = %s, want the target %s", d.Path, target)
+	}
+	if fi, err := os.Stat(d.LogDir()); err != nil || !fi.IsDir() {
+		t.Errorf("no logs directory in the target: %v", err)
+	}
+	os.Chmod(target, 0o777)
 	if _, err := Open(link); !errors.Is(err, ErrUnsafe) {
-		t.Errorf("symlink: %v, want ErrUnsafe", err)
+		t.Errorf("a symlink to a world-writable directory: %v, want ErrUnsafe", err)
 	}
 }

@@ -65,11 +65,17 @@ type RunOptions struct {
 	Cwd string
 	// Env is the task's whole environment, KEY=VALUE.
 	Env []string
-	Log logs.Policy
+	// EnvGiven names the variables of Env given for this task rather than
+	// inherited (--env, --env-file), for the details to show apart.
+	EnvGiven []string
+	Log      logs.Policy
 	// TTY runs the task on a pseudo-terminal (Unix only) of Size, or
 	// DefaultTTYSize when Size is zero.
 	TTY  bool
 	Size TTYSize
+	// Origin says what starts the task: empty for a person ("cli"),
+	// "mcp:<client>" for an agent.
+	Origin string
 }
 
 // Run starts a task and returns it once it runs. A command that cannot
@@ -87,6 +93,9 @@ func (e *Engine) Run(ctx context.Context, o RunOptions) (task.Task, error) {
 // and opening, reading and closing the database would be a third of its
 // time.
 func Launch(dir datadir.Dir, o RunOptions) (string, error) {
+	if err := task.CheckName(o.Name); err != nil {
+		return "", err
+	}
 	if o.TTY && !TTYSupported {
 		return "", ErrNoTTY
 	}
@@ -102,7 +111,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	}
 	_, err = monitor.Start(monitor.Spec{
 		ID: id.String(), DataDir: dir.Path, Name: o.Name, Project: o.Project,
-		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log,
+		Command: o.Command, Env: o.Env, EnvGiven: o.EnvGiven, Cwd: o.Cwd, Log: o.Log, Origin: o.Origin,
 		TTY: o.TTY, Cols: o.Size.Cols, Rows: o.Size.Rows,
 	})
 	if err != nil {
@@ -188,7 +197,9 @@ func (e *Engine) Reconcile(ctx context.Context, t task.Task) task.Task {
 			end = task.End{Status: task.Unknown}
 		}
 	}
-	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && ok {
+	// The record goes once the database has an end: the monitor's, or
+	// unknown (then the record is only the room reserved at the start).
+	if _, err := e.Store.Finish(ctx, t.ID, end); err == nil && monitor.Applied(ctx, e.Store, t.ID) {
 		monitor.RemoveRecord(e.Dir.ExitDir(), t.ID)
 	}
 	if fresh, err := e.Store.Get(ctx, t.ID); err == nil && fresh.Status != task.Running {
@@ -206,7 +217,7 @@ func (e *Engine) Signal(ctx context.Context, t task.Task, sig syscall.Signal) er
 	if err != nil {
 		return err
 	}
-	if t.Status != task.Running || t.PID <= 0 {
+	if (t.Status != task.Running || t.PID <= 0) && len(e.Leftovers(t)) == 0 {
 		return fmt.Errorf("%s: %w", t.ShortID(), task.ErrNotRunning)
 	}
 	err = proc.SignalGroup(monitor.TaskIdentity(t), t.PGID, sig)
@@ -258,17 +269,62 @@ func (e *Engine) Stop(ctx context.Context, t task.Task, grace time.Duration) (ta
 	if err := e.Signal(ctx, t, syscall.SIGTERM); err != nil {
 		return t, err
 	}
-	if done, ok, err := e.waitEnded(ctx, w, t.ID, grace); ok || err != nil {
+	e.resume(ctx, t)
+	if done, ok, err := e.waitAllEnded(ctx, w, t.ID, grace); ok || err != nil {
 		return done, err
 	}
 	if err := e.Signal(ctx, t, syscall.SIGKILL); err != nil && !errors.Is(err, task.ErrNotRunning) {
 		return t, err
 	}
-	done, ok, err := e.waitEnded(ctx, w, t.ID, killWait)
+	done, ok, err := e.waitAllEnded(ctx, w, t.ID, killWait)
 	if err == nil && !ok {
 		err = fmt.Errorf("%s: %w", t.ShortID(), ErrStuck)
 	}
 	return done, err
+}
+
+// Leftovers lists the processes of a finished task's group that still
+// run: its main process ended, others it started stay. They remain the
+// task's for as long as its monitor holds the ended main process, whose
+// pid is the group's id (see monitor); then stop and kill reach them.
+func (e *Engine) Leftovers(t task.Task) []int {
+	if !t.Status.Finished() || t.PGID <= 1 || t.PGID != t.PID || !monitor.TaskIdentity(t).Alive() {
+		return nil
+	}
+	pids, _ := proc.GroupMembers(t.PGID)
+	var out []int
+	for _, p := range pids {
+		if p != t.PGID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// waitAllEnded is waitEnded, then waits (within the same timeout) for the
+// task's leftover processes to go too.
+func (e *Engine) waitAllEnded(ctx context.Context, w *watch.Watcher, id string, timeout time.Duration) (task.Task, bool, error) {
+	deadline := time.Now().Add(timeout)
+	t, ok, err := e.waitEnded(ctx, w, id, timeout)
+	for ok && err == nil && len(e.Leftovers(t)) > 0 {
+		if time.Now().After(deadline) {
+			return t, false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return t, false, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return t, ok, err
+}
+
+// resume sends SIGCONT after a SIGTERM, as systemd does: a task stopped
+// with SIGSTOP (or Ctrl-Z in a shell it runs) would otherwise hold the
+// SIGTERM pending and never run its handler, and always end by SIGKILL.
+// A task that runs ignores SIGCONT.
+func (e *Engine) resume(ctx context.Context, t task.Task) {
+	e.Signal(ctx, t, syscall.SIGCONT)
 }
 
 // Wait blocks until the task has ended and returns it, or until timeout
@@ -355,8 +411,8 @@ func (e *Engine) Remove(ctx context.Context, t task.Task) error {
 }
 
 // Restart stops t if it runs (as Stop, with grace) and runs its command
-// again with the same working directory, environment and name, as a new
-// task.
+// again with the same working directory, environment, name and origin, as
+// a new task.
 func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, policy logs.Policy) (task.Task, error) {
 	if t.Status == task.Running {
 		if _, err := e.Stop(ctx, t, grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
@@ -368,9 +424,9 @@ func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, 
 		if err != nil {
 			return task.Task{}, err
 		}
-		t.Env = full.Env
+		t.Env, t.EnvGiven = full.Env, full.EnvGiven
 	}
-	o := RunOptions{Name: t.Name, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy}
+	o := RunOptions{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), EnvGiven: t.EnvGiven, Log: policy, Origin: t.Origin}
 	if t.TTY != "" {
 		o.TTY = true
 		o.Size, _ = ParseTTYSize(t.TTY)

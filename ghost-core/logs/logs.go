@@ -68,7 +68,8 @@ func Files(dir, id string) ([]string, error) {
 	return append(out, Path(dir, id)), nil
 }
 
-// Remove deletes every log file of the task, and their indexes.
+// Remove deletes every log file of the task, their indexes, and its base
+// record.
 func Remove(dir, id string) error {
 	files, err := Files(dir, id)
 	if err != nil {
@@ -80,7 +81,7 @@ func Remove(dir, id string) error {
 	}
 	files = append(files, idx...)
 	var errs []error
-	for _, f := range files {
+	for _, f := range append(files, basePath(dir, id)) {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}

@@ -44,6 +44,9 @@ type Writer struct {
 	rec     []byte
 	closed  bool
 	lastAt  int64 // the latest time recorded: times never go back in a log
+	// base is the offset of the current file's first byte in all the task
+	// has written: what rotation dropped and what the rotated files hold.
+	base int64
 }
 
 // Create starts a task's log file and its index. It fails if a file exists
@@ -70,6 +73,9 @@ func Adopt(dir, id string, p Policy, f, idx *os.File) (*Writer, error) {
 		return nil, fmt.Errorf("adopting log: %w", err)
 	}
 	w := &Writer{dir: dir, id: id, policy: p, f: f, idx: idx, size: size}
+	if ino, err := inode(f); err == nil {
+		w.base = readBase(dir, id, ino)
+	}
 	for w.rotated+1 < p.MaxFiles {
 		if _, err := os.Lstat(rotatedPath(dir, id, w.rotated+1)); err != nil {
 			break
@@ -234,6 +240,13 @@ func (w *Writer) openFiles() error {
 	}
 	w.f, w.size = f, 0
 	w.lineStart = [2]int64{-1, -1}
+	if w.base > 0 {
+		// Where this file begins in all the task wrote, so that offsets
+		// into the log (a reader's cursor) stay valid however many files
+		// rotation dropped. Best effort: without the record, offsets
+		// start again from the oldest kept file, and no output is lost.
+		writeBase(w.dir, w.id, ino, w.base)
+	}
 	return nil
 }
 
@@ -262,6 +275,7 @@ func (w *Writer) ready() error {
 		w.f.Close()
 		w.idx.Close()
 		w.f, w.idx = nil, nil
+		w.base += w.size // gone with the file: offsets go on after it
 		note := "log file deleted while the task ran (at " + time.Now().UTC().Format(time.RFC3339) + "); later output is in a new file"
 		if w.trouble == "" {
 			w.trouble = note
@@ -353,6 +367,7 @@ func (w *Writer) rotate() error {
 	if err != nil {
 		return fmt.Errorf("rotating log: %w", err)
 	}
+	w.base += w.size
 	if w.policy.MaxFiles <= 1 {
 		if err := removeLog(w.dir, w.id, 0); err != nil {
 			return fmt.Errorf("rotating log: %w", err)

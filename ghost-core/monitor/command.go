@@ -1,11 +1,14 @@
 package monitor
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -65,14 +68,89 @@ func executableFile(name, path string) error {
 	return nil
 }
 
-// checkCwd reports a missing or unusable working directory.
+// checkCwd reports a missing or unusable working directory: one that is
+// not there (ErrNoCwd) apart from one the user may not enter
+// (ErrCwdDenied), which the exec would otherwise report as the command's
+// own "permission denied".
 func checkCwd(cwd string) error {
 	fi, err := os.Stat(cwd)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ENOTDIR):
 		return wrapf(ErrNoCwd, "%s", cwd)
-	}
-	if !fi.IsDir() {
+	case err != nil:
+		return wrapf(ErrCwdDenied, "%s", cwd)
+	case !fi.IsDir():
 		return wrapf(ErrNoCwd, "%s: not a directory", cwd)
 	}
+	if unix.Access(cwd, unix.X_OK) != nil {
+		return wrapf(ErrCwdDenied, "%s", cwd)
+	}
 	return nil
+}
+
+// forkExec starts path as a shell would: a file the kernel cannot execute
+// (ENOEXEC: a script without #!) is run by /bin/sh, as POSIX shells and
+// execvp do, unless it looks binary.
+func forkExec(path string, argv []string, attr *syscall.ProcAttr) (int, error) {
+	pid, err := syscall.ForkExec(path, argv, attr)
+	if !errors.Is(err, syscall.ENOEXEC) || looksBinary(path) {
+		return pid, err
+	}
+	return syscall.ForkExec("/bin/sh", append([]string{"sh", path}, argv[1:]...), attr)
+}
+
+// looksBinary reports whether a file starts like a program rather than a
+// script: a NUL in its first bytes (bash's test).
+func looksBinary(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	var head [80]byte
+	n, _ := f.Read(head[:])
+	return bytes.IndexByte(head[:n], 0) >= 0
+}
+
+// classifyExecError says why the exec of path (argv0 name) failed, as a
+// shell would: not found (127), or there but not executable (126), which
+// includes a script whose #! interpreter is missing (the kernel says
+// ENOENT for the interpreter, not for the script).
+func classifyExecError(name, path string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		if interp := interpreter(path); interp != "" {
+			return explainf(ErrNotExecutable, "%s: %s: bad interpreter: no such file or directory", name, interp)
+		}
+		return wrapf(ErrCommandNotFound, "%s", name)
+	case errors.Is(err, syscall.ENOEXEC):
+		return explainf(ErrNotExecutable, "%s: cannot execute binary file", name)
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EISDIR):
+		return wrapf(ErrNotExecutable, "%s", name)
+	}
+	return fmt.Errorf("starting %s: %w", name, err)
+}
+
+// interpreter is the program a script's #! line names, if path is such a
+// script.
+func interpreter(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var head [256]byte
+	n, _ := f.Read(head[:])
+	line, ok := bytes.CutPrefix(head[:n], []byte("#!"))
+	if !ok {
+		return ""
+	}
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	fields := strings.Fields(string(line))
+	if len(fields) == 0 {
+		return ""
+	}
+	return fields[0]
 }

@@ -3,7 +3,6 @@ package monitor
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -172,16 +171,22 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		return nil, nil, err
 	}
 	t := task.Task{
-		ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Env: task.EnvMap(spec.Env), Cwd: spec.Cwd,
+		ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Env: task.EnvMap(spec.Env), EnvGiven: spec.EnvGiven, Cwd: spec.Cwd,
 		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
-		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
+		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start, Origin: spec.Origin,
 	}
 	if spec.TTY {
 		t.TTY = fmt.Sprintf("%dx%d", spec.Cols, spec.Rows)
 	}
+	if err := reserveRecord(dir.ExitDir(), spec.ID); err != nil {
+		w.Close()
+		logs.Remove(dir.LogDir(), spec.ID)
+		return nil, nil, err
+	}
 	if err := db.Reserve(ctx, t, Alive); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
+		RemoveRecord(dir.ExitDir(), spec.ID)
 		return nil, nil, err
 	}
 	m, err = spawn(path, spec, w)
@@ -203,6 +208,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		w.Close()
 		db.Delete(ctx, spec.ID)
 		logs.Remove(dir.LogDir(), spec.ID)
+		RemoveRecord(dir.ExitDir(), spec.ID)
 		return nil, nil, err
 	}
 	m.dir = dir
@@ -254,7 +260,7 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
 	// for one, on the path `ghost run` waits on. waitExit and reap need only
 	// the pid.
-	pid, err := syscall.ForkExec(path, spec.Command, &syscall.ProcAttr{
+	pid, err := forkExec(path, spec.Command, &syscall.ProcAttr{
 		Dir:   spec.Cwd,
 		Env:   spec.Env,
 		Files: []uintptr{devnull.Fd(), outW.Fd(), errW.Fd()},
@@ -262,7 +268,7 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	})
 	if err != nil {
 		closeReaders()
-		return nil, classifyExecError(spec.Command[0], err)
+		return nil, classifyExecError(spec.Command[0], path, err)
 	}
 	id, err := proc.Lookup(pid)
 	if err != nil {
@@ -274,16 +280,6 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 		return nil, fmt.Errorf("identifying started process: %w", err)
 	}
 	return &running{spec: spec, pid: pid, procStart: id.Start, out: outR, errOut: errR, log: w}, nil
-}
-
-func classifyExecError(name string, err error) error {
-	switch {
-	case errors.Is(err, syscall.ENOENT):
-		return wrapf(ErrCommandNotFound, "%s", name)
-	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EISDIR):
-		return wrapf(ErrNotExecutable, "%s", name)
-	}
-	return fmt.Errorf("starting %s: %w", name, err)
 }
 
 // A monitor whose task has run for shedAge, with output quiet for
@@ -336,7 +332,17 @@ func (m *running) supervise(mayShed bool) {
 			pumped = m.startPump(st)
 		}
 	}
+	if othersInGroup(m.pid) {
+		m.recordAndLinger(end, st, pumped)
+		return
+	}
 	logErr := drain(st, pumped, m.pending)
+	if st.busy() {
+		// A write outlasted the drain's bound: the end is recorded now,
+		// not once the log is done (closing waits for that write).
+		m.recordAndClose(end, logErr)
+		return
+	}
 	if err := m.log.Close(); err != nil && logErr == nil {
 		logErr = fmt.Errorf("closing log: %w", err)
 	}
@@ -408,18 +414,28 @@ type pumpState struct {
 	closed  bool      // the end is being recorded: write nothing more
 	last    time.Time // when output last arrived
 	err     error     // the first error writing the log: output lost
+	writing int       // writes to the log under way
 	trouble chan struct{}
+}
+
+// busy reports whether a write to the log is still under way: one slow
+// enough (a log rotating at every byte) to outlast the drain.
+func (st *pumpState) busy() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.writing > 0
 }
 
 func newPumpState() *pumpState {
 	return &pumpState{last: time.Now(), trouble: make(chan struct{}, 1)}
 }
 
-// quietFor reports whether no output has arrived for d.
+// quietFor reports whether no output has arrived for d, nor is being
+// written: a hand-over waits for the pumps, which finish their write first.
 func (st *pumpState) quietFor(d time.Duration) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return time.Since(st.last) >= d
+	return st.writing == 0 && time.Since(st.last) >= d
 }
 
 // failure is the error that lost output, if any.
@@ -460,6 +476,9 @@ func (st *pumpState) take(w *logs.Writer, stream logs.Stream, at time.Time, p []
 	closed, failed := st.closed, st.err != nil
 	if !closed {
 		st.last = at
+		if !failed {
+			st.writing++
+		}
 	}
 	st.mu.Unlock()
 	if closed {
@@ -478,6 +497,7 @@ func (st *pumpState) take(w *logs.Writer, stream logs.Stream, at time.Time, p []
 	}
 	st.mu.Lock()
 	st.last = time.Now() // a slow write (a rotation) is not quiet either
+	st.writing--
 	st.mu.Unlock()
 	if w.Trouble() != before {
 		select {
@@ -507,7 +527,7 @@ func drain(st *pumpState, pumped <-chan struct{}, pending func() bool) error {
 		case <-pumped:
 		case <-tick.C:
 			st.mu.Lock()
-			quiet := time.Since(st.last) >= drainIdle
+			quiet := st.writing == 0 && time.Since(st.last) >= drainIdle
 			st.mu.Unlock()
 			if (!quiet || pending()) && time.Now().Before(end) {
 				continue
@@ -525,12 +545,41 @@ func drain(st *pumpState, pumped <-chan struct{}, pending func() bool) error {
 func (m *running) record(end task.End) {
 	exitDir := m.dir.ExitDir()
 	recErr := writeRecord(exitDir, m.spec.ID, end)
+	if _, err := os.Lstat(m.dir.DatabasePath()); err != nil {
+		return // moved away: never create an empty one in its place
+	}
 	st, err := store.Open(m.dir.DatabasePath())
 	if err != nil {
-		return // the record stands in for the row until a reader folds it in
+		// The record stands in for the row until a reader folds it in.
+		noteUnwritten(exitDir, m.spec.ID, end, err)
+		return
 	}
 	defer st.Close()
-	if _, err := st.Finish(context.Background(), m.spec.ID, end); err == nil && recErr == nil {
+	ctx := context.Background()
+	if _, err := st.Finish(ctx, m.spec.ID, end); err != nil {
+		noteUnwritten(exitDir, m.spec.ID, end, err)
+	} else if recErr == nil && Applied(ctx, st, m.spec.ID) {
 		RemoveRecord(exitDir, m.spec.ID)
 	}
+}
+
+// noteUnwritten adds to the exit record why the database does not have
+// the end (a full disk: "database or disk is full"), so that status names
+// the cause rather than leave the reader to guess.
+func noteUnwritten(exitDir, id string, end task.End, err error) {
+	note := "end not written to the database: " + err.Error()
+	if end.LogError != "" {
+		note = end.LogError + "; " + note
+	}
+	end.LogError = note
+	writeRecord(exitDir, id, end)
+}
+
+// Applied reports whether the database holds task id as ended, so that
+// its exit record may go. Finish changing no row is not enough: the file
+// may be another one (tasks.db moved away and back, restored from a
+// backup) that lacks the task, and the record is then all there is.
+func Applied(ctx context.Context, st *store.Store, id string) bool {
+	t, err := st.Get(ctx, id)
+	return err == nil && t.Status.Finished()
 }

@@ -120,3 +120,30 @@ func TestMonitorEnvReplacesTheCallersTuning(t *testing.T) {
 		t.Errorf("env %v lacks the tuning or the caller's own", env)
 	}
 }
+
+// The exit record's room is taken at the start and the end is written
+// over it: readers see no end until then, and a long warning is cut to
+// fit rather than need more room.
+func TestReservedRecordIsOverwrittenInPlace(t *testing.T) {
+	dir := t.TempDir()
+	const id = "0123abcd-0000-4000-8000-000000000000"
+	if err := reserveRecord(dir, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := ReadRecord(dir, id); ok || err != nil {
+		t.Fatalf("a reserved record read as an end: %v, %v", ok, err)
+	}
+	code := 3
+	end := task.End{Status: task.Exited, ExitCode: &code, FinishedAt: time.Unix(1700000000, 0), LogError: strings.Repeat("w", 5000)}
+	if err := writeRecord(dir, id, end); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(RecordPath(dir, id))
+	if err != nil || fi.Size() != recordSize {
+		t.Fatalf("record is %v bytes (%v), want the %d reserved", fi.Size(), err, recordSize)
+	}
+	got, ok, err := ReadRecord(dir, id)
+	if !ok || err != nil || *got.ExitCode != 3 || !strings.HasPrefix(got.LogError, "www") {
+		t.Fatalf("ReadRecord = %+v, %v, %v", got, ok, err)
+	}
+}

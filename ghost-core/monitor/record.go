@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,14 +31,62 @@ func RecordPath(exitDir, id string) string { return filepath.Join(exitDir, id+".
 // ErrBadRecord reports an exit record that cannot be read as one.
 var ErrBadRecord = errors.New("malformed exit record")
 
+// recordSize is the room a task's exit record takes from its start: the
+// end is written over it in place, so that writing it needs no new space
+// on a disk the task (or anyone) has filled meanwhile.
+const recordSize = 1024
+
+// reserveRecord takes the room for task id's exit record before the task
+// starts, holding a placeholder that readers take for "not ended yet".
+func reserveRecord(exitDir, id string) error {
+	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return fmt.Errorf("reserving exit record: %w", err)
+	}
+	_, err = f.Write(padRecord([]byte(`{"status":"running"}`)))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(RecordPath(exitDir, id))
+		return fmt.Errorf("reserving exit record: %w", err)
+	}
+	return nil
+}
+
+// padRecord pads a record with spaces (JSON whitespace) to recordSize.
+func padRecord(b []byte) []byte {
+	pad := bytes.Repeat([]byte{' '}, recordSize-len(b)-1)
+	return append(append(b, pad...), '\n')
+}
+
+func encodeRecord(end task.End) ([]byte, error) {
+	for {
+		b, err := json.Marshal(record{
+			Status: end.Status, ExitCode: end.ExitCode, Signal: end.Signal,
+			FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError,
+		})
+		if err != nil || len(b) < recordSize || end.LogError == "" {
+			return b, err
+		}
+		// Only the warning can be long: shorten it to fit the room.
+		end.LogError = end.LogError[:len(end.LogError)*3/4]
+	}
+}
+
 func writeRecord(exitDir, id string, end task.End) error {
-	b, err := json.Marshal(record{
-		Status: end.Status, ExitCode: end.ExitCode, Signal: end.Signal,
-		FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError,
-	})
+	b, err := encodeRecord(end)
 	if err != nil {
 		return err
 	}
+	if err := overwriteRecord(exitDir, id, b); err == nil {
+		return nil
+	}
+	// No room reserved (a monitor of an older ghost started the task):
+	// write a new file.
 	tmp := RecordPath(exitDir, id) + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
@@ -60,6 +109,31 @@ func writeRecord(exitDir, id string, end task.End) error {
 	return nil
 }
 
+// overwriteRecord writes b over the room reserveRecord took.
+func overwriteRecord(exitDir, id string, b []byte) error {
+	if len(b) >= recordSize {
+		return fmt.Errorf("exit record of %d bytes does not fit", len(b))
+	}
+	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Size() != recordSize {
+		err = fmt.Errorf("exit record is not a reserved one")
+	}
+	if err == nil {
+		_, err = f.WriteAt(padRecord(b), 0)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // ReadRecord returns the end recorded by the monitor of task id, and
 // whether there is such a record.
 func ReadRecord(exitDir, id string) (task.End, bool, error) {
@@ -73,6 +147,9 @@ func ReadRecord(exitDir, id string) (task.End, bool, error) {
 	defer f.Close()
 	var b [4096]byte
 	n, _ := f.Read(b[:])
+	if pending(b[:n]) {
+		return task.End{}, false, nil
+	}
 	end, err := ParseRecord(b[:n])
 	if err != nil {
 		return task.End{}, false, err
@@ -98,6 +175,12 @@ func ParseRecord(b []byte) (task.End, error) {
 		end.FinishedAt = time.Unix(0, r.FinishedNs)
 	}
 	return end, nil
+}
+
+// pending reports a record reserved for a task that has not ended.
+func pending(b []byte) bool {
+	var r record
+	return json.Unmarshal(b, &r) == nil && r.Status == task.Running
 }
 
 // RemoveRecord deletes the record once the database holds what it says.

@@ -25,12 +25,16 @@ type Spec struct {
 	Project string
 	Command []string
 	Env     []string
-	Cwd     string
-	Log     logs.Policy
+	// EnvGiven names the variables of Env the user gave for this task.
+	EnvGiven []string
+	Cwd      string
+	Log      logs.Policy
 	// TTY runs the task on a pseudo-terminal of Cols x Rows instead of
 	// two pipes.
 	TTY        bool
 	Cols, Rows uint16
+	// Origin says what started the task (see task.Task.Origin).
+	Origin string
 }
 
 // report is what the monitor tells its launcher once the task runs or has
@@ -52,6 +56,9 @@ var (
 	ErrNotExecutable = errors.New("permission denied or not executable")
 	// ErrNoCwd means the working directory is missing or not a directory.
 	ErrNoCwd = errors.New("working directory does not exist")
+	// ErrCwdDenied means the working directory exists but may not be
+	// entered.
+	ErrCwdDenied = errors.New("working directory: permission denied")
 )
 
 // kinds maps each start failure to the word that crosses the pipe. The
@@ -61,7 +68,9 @@ var kinds = map[string]error{
 	"not-found":      ErrCommandNotFound,
 	"not-executable": ErrNotExecutable,
 	"no-cwd":         ErrNoCwd,
+	"cwd-denied":     ErrCwdDenied,
 	"corrupt":        store.ErrCorrupt,
+	"symlink":        store.ErrSymlink,
 	"busy":           store.ErrBusy,
 }
 
@@ -108,3 +117,17 @@ func (r report) err() error {
 func wrapf(reason error, format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), reason)
 }
+
+// explainf is wrapf for a message that says it all: reason is matched by
+// errors.Is but not repeated in the text.
+func explainf(reason error, format string, args ...any) error {
+	return &explained{msg: fmt.Sprintf(format, args...), reason: reason}
+}
+
+type explained struct {
+	msg    string
+	reason error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.reason }

@@ -51,6 +51,8 @@ func encodeSpec(w io.Writer, s Spec) error {
 	b = binary.AppendUvarint(b, tty)
 	b = binary.AppendUvarint(b, uint64(s.Cols))
 	b = binary.AppendUvarint(b, uint64(s.Rows))
+	str(s.Origin)
+	list(s.EnvGiven)
 	_, err := w.Write(b)
 	return err
 }
@@ -129,6 +131,8 @@ func decodeSpec(r io.Reader) (Spec, error) {
 	s.Project = d.str()
 	s.TTY = d.num() == 1
 	s.Cols, s.Rows = uint16(d.num()), uint16(d.num())
+	s.Origin = d.str()
+	s.EnvGiven = d.list()
 	if d.err != nil {
 		if errors.Is(d.err, io.EOF) {
 			d.err = io.ErrUnexpectedEOF

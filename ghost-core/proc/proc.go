@@ -72,6 +72,15 @@ func (id Identity) Check() error {
 // Alive reports whether id still names an existing process.
 func (id Identity) Alive() bool { return id.Check() == nil }
 
+// GroupMembers lists the live (not zombie) processes of process group
+// pgid.
+func GroupMembers(pgid int) ([]int, error) {
+	if pgid <= 1 {
+		return nil, fmt.Errorf("%w %d", ErrBadGroup, pgid)
+	}
+	return groupMembers(pgid)
+}
+
 // SignalGroup sends sig to process group pgid after checking that its
 // leader is still the process id names.
 func SignalGroup(leader Identity, pgid int, sig syscall.Signal) error {

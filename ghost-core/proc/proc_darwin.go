@@ -35,3 +35,19 @@ func startTime(pid int) (uint64, error) {
 	tv := kp.Proc.P_starttime
 	return uint64(tv.Sec)*1_000_000 + uint64(tv.Usec), nil
 }
+
+// groupMembers lists the live processes of group pgid from the kernel's
+// process table: a zombie has ended and is left out.
+func groupMembers(pgid int) ([]int, error) {
+	kps, err := unix.SysctlKinfoProcSlice("kern.proc.pgrp", pgid)
+	if err != nil {
+		return nil, fmt.Errorf("listing process group %d: %w", pgid, err)
+	}
+	var pids []int
+	for _, kp := range kps {
+		if kp.Proc.P_stat != 5 { // SZOMB
+			pids = append(pids, int(kp.Proc.P_pid))
+		}
+	}
+	return pids, nil
+}

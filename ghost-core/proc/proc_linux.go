@@ -55,3 +55,34 @@ func parseStartTime(stat []byte) (uint64, error) {
 	}
 	return v, nil
 }
+
+// groupMembers lists the live processes of group pgid from /proc: a
+// zombie has ended and is left out.
+func groupMembers(pgid int) ([]int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	want := strconv.Itoa(pgid)
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone meanwhile
+		}
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		// After the command: field 3 is the state, field 5 the group.
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 2 && f[2] == want && f[0] != "Z" && f[0] != "X" {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
+}

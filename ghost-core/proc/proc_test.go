@@ -3,8 +3,12 @@ package proc
 import (
 	"errors"
 	"os/exec"
+	"runtime"
+	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestIdentityOfARealProcess(t *testing.T) {
@@ -70,6 +74,32 @@ func TestParseSignal(t *testing.T) {
 	}
 	if SignalName(syscall.SIGTERM) != "SIGTERM" {
 		t.Error(SignalName(syscall.SIGTERM))
+	}
+}
+
+// Whatever name a task's end is recorded under reads back as the same
+// signal: SIG40 was written but refused, so wait returned 137, not 168.
+func TestSignalNamesReadBack(t *testing.T) {
+	for n := 1; n <= 64; n++ {
+		name := SignalName(syscall.Signal(n))
+		if runtime.GOOS != "linux" && strings.HasPrefix(name, "SIG") && unix.SignalName(syscall.Signal(n)) == "" {
+			continue // a number this system has no signal for
+		}
+		if got, err := ParseSignal(name); err != nil || got != syscall.Signal(n) {
+			t.Errorf("ParseSignal(SignalName(%d) = %q) = %v, %v", n, name, got, err)
+		}
+	}
+	if runtime.GOOS == "linux" {
+		for in, want := range map[string]syscall.Signal{"SIG40": 40, "sig40": 40, "RTMIN": 34, "SIGRTMIN+6": 40, "RTMAX": 64, "RTMAX-2": 62} {
+			if got, err := ParseSignal(in); err != nil || got != want {
+				t.Errorf("ParseSignal(%q) = %v, %v; want %d", in, got, err, want)
+			}
+		}
+		for _, in := range []string{"RTMIN+31", "RTMAX+1", "RTMIN-1", "RTMINX"} {
+			if _, err := ParseSignal(in); err == nil {
+				t.Errorf("ParseSignal(%q) accepted", in)
+			}
+		}
 	}
 }
 

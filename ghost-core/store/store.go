@@ -31,6 +31,9 @@ var (
 	// ErrCorrupt means the file is not a usable SQLite database. It is left
 	// exactly as it was.
 	ErrCorrupt = errors.New("database file is corrupt or not a ghost database")
+	// ErrSymlink means the database's path is a symlink, which ghost does
+	// not follow: the file must be in the data directory itself.
+	ErrSymlink = errors.New("database file is a symlink")
 	// ErrBusy means another process held the database for longer than ghost
 	// is willing to wait.
 	ErrBusy = errors.New("database stayed busy")
@@ -135,6 +138,9 @@ func precreate(path string) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return fmt.Errorf("opening database: %w", err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("opening database: %s: %w", path, ErrSymlink)
 	}
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("opening database: %s: %w", path, ErrCorrupt)

@@ -116,8 +116,34 @@ func TestRowWithOnlyTheDesignColumnsIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.PID != 42 || got.Command[1] != "hi" || got.Name != "" || got.Signal != "" || got.ExitCode != nil {
+	if got.PID != 42 || got.Command[1] != "hi" || got.Name != "" || got.Signal != "" || got.ExitCode != nil || got.Origin != "cli" {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// An agent's task keeps its origin through the row, the full read and
+// the listing (which reads the covering index alone).
+func TestOriginIsKept(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	agent := newTask("22222222-2222-4222-8222-222222222222", "", time.Unix(1700000000, 0))
+	agent.Origin = "mcp:claude-code"
+	person := newTask("33333333-3333-4333-8333-333333333333", "", time.Unix(1700000001, 0))
+	for _, tk := range []task.Task{agent, person} {
+		if err := s.Reserve(ctx, tk, never); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Get(ctx, agent.ID)
+	if err != nil || got.Origin != "mcp:claude-code" {
+		t.Fatalf("Get: origin %q, %v", got.Origin, err)
+	}
+	list, err := s.List(ctx, Filter{Statuses: []task.Status{task.Running, task.Exited}})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("List: %v, %v", list, err)
+	}
+	if list[0].Origin != "cli" || list[1].Origin != "mcp:claude-code" {
+		t.Errorf("listed origins %q, %q; want cli, mcp:claude-code", list[0].Origin, list[1].Origin)
 	}
 }
 
@@ -545,5 +571,49 @@ func TestProjectIsKeptAndFiltered(t *testing.T) {
 	}
 	if got, err := s.Get(ctx, "c3"); err != nil || got.Project != "app" {
 		t.Errorf("Get: project %q, %v", got.Project, err)
+	}
+}
+
+// A symlink at tasks.db is reported as one, not as a corrupt database,
+// and neither it nor its target is touched.
+func TestSymlinkedDatabaseIsReportedAsASymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "elsewhere.db")
+	if err := os.WriteFile(target, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "tasks.db")
+	if err := os.Symlink(target, path); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(path)
+	if !errors.Is(err, ErrSymlink) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrSymlink", err)
+	}
+	if fi, _ := os.Stat(target); fi.Size() != 0 {
+		t.Error("the symlink's target was written")
+	}
+}
+
+// The names of the variables given for a task come back with it; a task
+// recorded without them reads as not known (nil), not as none given.
+func TestEnvGivenRoundTrip(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	never := func(task.Task) bool { return false }
+	given := task.Task{ID: "given", Command: []string{"true"}, Env: map[string]string{"A": "1", "HOME": "/h"},
+		EnvGiven: []string{"A"}, StartedAt: time.Unix(1, 0), LogPath: "/l"}
+	old := task.Task{ID: "old", Command: []string{"true"}, StartedAt: time.Unix(2, 0), LogPath: "/l"}
+	for _, tk := range []task.Task{given, old} {
+		if err := s.Reserve(ctx, tk, never); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Get(ctx, "given")
+	if err != nil || !slices.Equal(got.EnvGiven, []string{"A"}) {
+		t.Errorf("given: %v, %v", got.EnvGiven, err)
+	}
+	if got, err := s.Get(ctx, "old"); err != nil || got.EnvGiven != nil {
+		t.Errorf("old: %#v, %v", got.EnvGiven, err)
 	}
 }

@@ -21,10 +21,14 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, project, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty`
+	log_path, name, signal, project, origin, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty`
+
+// allColumns is the number of columns; Get reads env and env_given
+// after them.
+var allColumns = len(strings.Split(columns, ","))
 
 // listingColumns is the number of leading columns Each reads.
-const listingColumns = 13
+const listingColumns = 14
 
 // listing is the column list of Each.
 var listing = strings.Join(strings.Split(columns, ",")[:listingColumns], ",")
@@ -47,6 +51,14 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 	if err != nil {
 		return fmt.Errorf("encoding environment: %w", err)
 	}
+	var given any // NULL: not known which were given
+	if t.EnvGiven != nil {
+		b, err := json.Marshal(encodeList(t.EnvGiven))
+		if err != nil {
+			return fmt.Errorf("encoding environment names: %w", err)
+		}
+		given = string(b)
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if t.Name != "" {
 			holders, err := queryTasks(ctx, tx, `SELECT `+columns+` FROM tasks WHERE name = ? AND status = 'running'`, t.Name)
@@ -60,10 +72,10 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty)
-			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty, origin, env_given)
+			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY)
+			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY, t.OriginName(), given)
 		return err
 	})
 }
@@ -95,9 +107,13 @@ func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, erro
 		if end.Status != task.Unknown {
 			allowed = "'running', 'unknown'"
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?, log_error = ?
+		// An end that knows of no trouble with the log keeps what was noted
+		// while the task ran: a monitor that re-executed itself starts
+		// with a writer that never saw it.
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?,
+			log_error = CASE WHEN ? = '' THEN log_error ELSE ? END
 			WHERE id = ? AND status IN (`+allowed+`)`,
-			string(end.Status), code, nullString(end.Signal), finished, end.LogError, id)
+			string(end.Status), code, nullString(end.Signal), finished, end.LogError, end.LogError, id)
 		if err != nil {
 			return err
 		}
@@ -129,7 +145,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 func (s *Store) Get(ctx context.Context, id string) (task.Task, error) {
 	var t task.Task
 	err := retryBusy(ctx, func() error {
-		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env FROM tasks WHERE id = ?`, id)
+		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env, env_given FROM tasks WHERE id = ?`, id)
 		if err == nil && len(tasks) == 0 {
 			err = sql.ErrNoRows
 		}
@@ -365,12 +381,12 @@ func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) (
 }
 
 // taskFrom makes a task from the values of columns as the driver returns
-// them: the listing ones, or all of them, or all and env.
+// them: the listing ones, or all of them, or all and env and env_given.
 func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
-		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]),
+		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]), Origin: text(v[13]),
 	}
 	if v[6] != nil {
 		c := int(integer(v[6]))
@@ -386,14 +402,17 @@ func taskFrom(v []driver.Value) task.Task {
 		t.Command = []string{command}
 	}
 	if len(v) > listingColumns {
-		t.ProcStart, t.BootID = uint64(integer(v[13])), text(v[14])
-		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[15])), uint64(integer(v[16])), text(v[17])
-		t.TTY = text(v[18])
+		t.ProcStart, t.BootID = uint64(integer(v[14])), text(v[15])
+		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[16])), uint64(integer(v[17])), text(v[18])
+		t.TTY = text(v[19])
 	}
-	if len(v) > 19 {
-		if env := text(v[19]); env != "" {
+	if len(v) > 20 {
+		if env := text(v[20]); env != "" {
 			t.Env = decodeMap(env)
 		}
+	}
+	if len(v) > allColumns+1 && v[allColumns+1] != nil {
+		t.EnvGiven = decodeList(text(v[allColumns+1]))
 	}
 	return t
 }

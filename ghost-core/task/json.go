@@ -3,6 +3,7 @@ package task
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/ports"
@@ -23,9 +24,15 @@ type JSONTask struct {
 	StartedAt  *string  `json:"started_at"`
 	FinishedAt *string  `json:"finished_at"`
 	LogPath    string   `json:"log_path"`
+	// Origin is "cli", or "mcp:<client>" for a task an agent started.
+	Origin string `json:"origin"`
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
+	// CPUPercent and RSSBytes appear only where they were measured
+	// (status), like Ports.
+	CPUPercent *float64 `json:"cpu_percent,omitempty"`
+	RSSBytes   *int64   `json:"rss_bytes,omitempty"`
 }
 
 // MarshalJSON writes the task object of the CLI contract (see JSON).
@@ -35,7 +42,7 @@ func (t Task) MarshalJSON() ([]byte, error) {
 	// Commands are full of shell's < > &: keep them readable.
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(t.JSON())
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+	return EscapeInvisible(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), err
 }
 
 // JSON is the task object of the CLI contract: snake_case keys, RFC 3339
@@ -48,7 +55,7 @@ func (t Task) JSON() JSONTask {
 	if cmd == nil {
 		cmd = []string{}
 	}
-	return JSONTask{
+	j := JSONTask{
 		ID:         t.ID,
 		Name:       optional(t.Name),
 		Project:    optional(t.Project),
@@ -62,8 +69,14 @@ func (t Task) JSON() JSONTask {
 		StartedAt:  timestamp(t.StartedAt),
 		FinishedAt: timestamp(t.FinishedAt),
 		LogPath:    t.LogPath,
+		Origin:     t.OriginName(),
 		Ports:      portsField(t.Ports),
 	}
+	if t.Usage != nil {
+		cpu, rss := math.Round(t.Usage.CPUPercent*10)/10, t.Usage.RSSBytes
+		j.CPUPercent, j.RSSBytes = &cpu, &rss
+	}
+	return j
 }
 
 func optional(s string) *string {

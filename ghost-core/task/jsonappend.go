@@ -5,19 +5,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
 // AppendJSON appends t's task object (see JSON) to b, byte for byte as
 // encoding/json indents it with two spaces at nesting depth depth (1 for
 // the elements of a top-level array), without reflection: `list --json`
-// writes tens of thousands of these. A task with ports falls back to
-// encoding/json, as only status looks those up.
+// writes tens of thousands of these. A task with ports or usage falls back
+// to encoding/json, as only status looks those up.
 func (t Task) AppendJSON(b []byte, depth int) []byte {
 	in := strings.Repeat("  ", depth)
-	if t.Ports != nil {
+	if t.Ports != nil || t.Usage != nil {
 		out, _ := json.MarshalIndent(t.JSON(), in, "  ")
-		return append(b, out...)
+		return append(b, EscapeInvisible(out)...)
 	}
 	// field starts a member: the comma ending the one before, the key.
 	field := func(name string) {
@@ -76,6 +78,8 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 	b = appendTimestamp(b, t.FinishedAt)
 	field("log_path")
 	b = appendJSONString(b, t.LogPath)
+	field("origin")
+	b = appendJSONString(b, t.OriginName())
 	b = append(b, '\n')
 	b = append(b, in...)
 	return append(b, '}')
@@ -99,16 +103,17 @@ func appendTimestamp(b []byte, t time.Time) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString quotes s as encoding/json does with HTML escaping off:
-// control characters escaped, invalid UTF-8 as U+FFFD, and U+2028 and
-// U+2029 escaped for JavaScript's sake.
+// appendJSONString quotes s as encoding/json does with HTML escaping off,
+// then as EscapeInvisible does: control characters escaped, invalid UTF-8
+// as U+FFFD, U+2028 and U+2029 escaped for JavaScript's sake, and DEL, C1
+// controls and format characters escaped for the terminal's.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
 				i++
 				continue
 			}
@@ -138,9 +143,9 @@ func appendJSONString(b []byte, s string) []byte {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
+		case r == '\u2028' || r == '\u2029' || invisible(r):
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			b = appendRuneEscape(b, r)
 		default:
 			i += size
 			continue
@@ -150,4 +155,46 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// invisible reports the runes JSON may carry raw but a terminal must not
+// get raw: C1 controls and format characters (bidi overrides such as
+// U+202E, zero-width ones). jq prints strings raw, so `ghost list --json |
+// jq -r` would pass them on.
+func invisible(r rune) bool {
+	return (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r)
+}
+
+// appendRuneEscape writes r as \uXXXX, or as a surrogate pair above U+FFFF.
+func appendRuneEscape(b []byte, r rune) []byte {
+	if r > 0xffff {
+		hi, lo := utf16.EncodeRune(r)
+		return appendRuneEscape(appendRuneEscape(b, hi), lo)
+	}
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}
+
+// EscapeInvisible rewrites JSON text so that DEL, C1 controls and format
+// characters appear as \u escapes, never raw: for JSON that encoding/json
+// wrote. Outside strings JSON holds only ASCII, so every such rune is
+// inside a string, where the escape means the same.
+func EscapeInvisible(b []byte) []byte {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r != 0x7f && !invisible(r) {
+			i += size
+			continue
+		}
+		out := append([]byte(nil), b[:i]...)
+		for ; i < len(b); i += size {
+			r, size = utf8.DecodeRune(b[i:])
+			if r == 0x7f || (invisible(r) && !(r == utf8.RuneError && size == 1)) {
+				out = appendRuneEscape(out, r)
+			} else {
+				out = append(out, b[i:i+size]...)
+			}
+		}
+		return out
+	}
+	return b
 }

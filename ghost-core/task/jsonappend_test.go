@@ -22,7 +22,7 @@ func encodingJSON(t *testing.T, tasks []Task) []byte {
 	if err := enc.Encode(views); err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
+	return EscapeInvisible(b.Bytes())
 }
 
 func appendJSONArray(tasks []Task) []byte {
@@ -50,6 +50,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			Status: Exited, ExitCode: &code, StartedAt: time.Unix(1700000000, 0), FinishedAt: time.Unix(1700000060, 5),
 			LogPath: "/l/b.log"},
 		{ID: "c", Command: []string{"\x00\x01\b\f\n\r\t\"\\\x7f\xff\u2028\u2029é日本"}, Status: Killed, Signal: "SIGTERM", ExitCode: &zero},
+		{ID: "d", Name: "n\u202eame\u0085\u200b\U000e0041", Command: []string{"echo", "\u2066x\ufeff"}},
 	}
 	for n := 0; n <= len(tasks); n++ {
 		want, got := encodingJSON(t, tasks[:n]), appendJSONArray(tasks[:n])
@@ -73,4 +74,33 @@ func FuzzAppendJSON(f *testing.F) {
 			t.Fatalf("got  %s\nwant %s", got, want)
 		}
 	})
+}
+
+// Bidi overrides, C1 controls, zero-width and tag characters are legal
+// JSON raw, but jq -r would print them raw: they are escaped.
+func TestJSONEscapesInvisibleRunes(t *testing.T) {
+	tk := Task{ID: "x", Name: "n\u202eame\u0085", Command: []string{"\u2066x\u200b\U000e0041\x7f"}, Cwd: "/\ufeff"}
+	for _, out := range [][]byte{tk.AppendJSON(nil, 0), must(tk.MarshalJSON())} {
+		for _, raw := range []string{"\u202e", "\u0085", "\u2066", "\u200b", "\U000e0041", "\ufeff", "\x7f"} {
+			if bytes.Contains(out, []byte(raw)) {
+				t.Errorf("%q raw in %s", raw, out)
+			}
+		}
+		for _, esc := range []string{`\u202e`, `\u0085`, `\u2066`, `\u200b`, `\udb40\udc41`, `\ufeff`, `\u007f`} {
+			if !bytes.Contains(out, []byte(esc)) {
+				t.Errorf("%s missing from %s", esc, out)
+			}
+		}
+		var back JSONTask
+		if err := json.Unmarshal(out, &back); err != nil || *back.Name != tk.Name || back.Command[0] != tk.Command[0] {
+			t.Errorf("does not read back: %v %+v", err, back)
+		}
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -66,11 +66,15 @@ type Task struct {
 	Name string
 	// Project is the app the task was started for by `ghost up`, empty for
 	// a task started alone; its name is then PROJECT/SERVICE.
-	Project    string
-	PID        int
-	PGID       int
-	Command    []string
-	Env        map[string]string
+	Project string
+	PID     int
+	PGID    int
+	Command []string
+	Env     map[string]string
+	// EnvGiven names the variables of Env given for this task (--env,
+	// --env-file) rather than inherited; nil when not recorded (older
+	// tasks, or listings, which do not read it).
+	EnvGiven   []string
 	Cwd        string
 	Status     Status
 	ExitCode   *int
@@ -88,12 +92,31 @@ type Task struct {
 	MonitorStart uint64
 	// LogError says why some of the task's output could not be kept, if so.
 	LogError string
+	// Leftovers are processes of the task's group still running after its
+	// main process ended; looked up by status only.
+	Leftovers []int
 	// TTY is the size of the pseudo-terminal the task runs on, as
 	// COLSxROWS, or "" when its output goes through pipes.
 	TTY string
+	// Origin says what started the task: "cli" (the command line or
+	// ghost-ui) or "mcp:<client>" (an agent through `ghost mcp`); empty
+	// means "cli".
+	Origin string
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port
+	// Usage is what the task's process group costs now; nil when nobody
+	// measured (lists do not), zero for a task that no longer runs.
+	Usage *Usage
+}
+
+// Usage is what a running task costs, summed over its process group.
+type Usage struct {
+	// CPUPercent is the share of one core used over the last interval
+	// measured: 200 is two cores busy.
+	CPUPercent float64
+	// RSSBytes is the resident memory of its processes.
+	RSSBytes int64
 }
 
 // ShortID is the id as shown in tables: enough to be unique in practice.
@@ -102,6 +125,17 @@ func (t Task) ShortID() string {
 		return t.ID[:8]
 	}
 	return t.ID
+}
+
+// OriginCLI is the origin of a task a person started.
+const OriginCLI = "cli"
+
+// OriginName is t.Origin, "cli" when unset.
+func (t Task) OriginName() string {
+	if t.Origin == "" {
+		return OriginCLI
+	}
+	return t.Origin
 }
 
 // Runtime is how long the task ran, or has run so far when now is given for

@@ -18,6 +18,7 @@ func commands() []*cli.Command {
 		upCommand(),
 		downCommand(),
 		exportCommand(),
+		mcpCommand(),
 		uiCommand(),
 		completionCommand(),
 		completeCommand(),

@@ -78,6 +78,8 @@ func failed(what string, err error) error {
 		e.hint = "it matches " + strings.Join(amb.Candidates, ", ") + "; give more characters"
 	case errors.As(err, &tooNew):
 		e.hint = "this database was written by a newer ghost; use that version, or point GHOST_DATA_DIR elsewhere"
+	case errors.Is(err, store.ErrSymlink):
+		e.hint = "ghost opens only a file in the data directory itself; move the file there, or point GHOST_DATA_DIR at the directory that holds it"
 	case errors.Is(err, store.ErrCorrupt):
 		e.hint = "ghost left the file untouched; move it aside to start afresh"
 	case errors.Is(err, datadir.ErrUnsafe):

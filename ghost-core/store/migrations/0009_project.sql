@@ -1,8 +1,8 @@
 -- The project a task belongs to: the app `ghost up` started it for, NULL
 -- for a task started alone. Listings show it, so the covering index that
--- listings read alone is made again with it.
+-- listings read alone is made again with it (and with 0008's origin).
 ALTER TABLE tasks ADD COLUMN project TEXT;
 
 DROP INDEX idx_tasks_list;
 CREATE INDEX idx_tasks_list ON tasks(started_at, id, pid, pgid, command, cwd, status,
-  exit_code, finished_at, log_path, name, signal, project);
+  exit_code, finished_at, log_path, name, signal, project, origin);

@@ -1,0 +1,68 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/urfave/cli/v2"
+
+	"github.com/ghostproject/ghost/ghost-cli/internal/mcp"
+	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/task"
+	"github.com/ghostproject/ghost/ghost-core/version"
+)
+
+func mcpCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "mcp",
+		Usage: "serve ghost's tools to coding agents (MCP over stdio)",
+		Description: "Register it with your agent (claude mcp add ghost -- ghost mcp).\n" +
+			"It exits when the client closes stdin; the tasks it started keep\n" +
+			"running (end them with the cleanup tool).",
+		Action: serveMCP,
+	}
+}
+
+func serveMCP(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, ""); err != nil {
+		return err
+	}
+	e, err := openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	wd, err := os.Getwd()
+	if err != nil {
+		return failed("mcp", err)
+	}
+	policy, err := logPolicy(c)
+	if err != nil {
+		return err
+	}
+	s := mcp.New(mcp.Options{
+		Version:  version.Get().Release,
+		Engine:   e,
+		Defaults: engine.RunOptions{Cwd: filepath.Clean(wd), Env: task.EnvList(task.EnvMap(os.Environ())), Log: policy},
+		Describe: describeFailure,
+	})
+	ctx, cancel := interruptible(context.Background())
+	defer cancel()
+	if err := s.Run(ctx, &sdk.StdioTransport{}); err != nil && !errors.Is(err, context.Canceled) {
+		return failed("mcp", err)
+	}
+	return nil
+}
+
+// describeFailure words a failure for an MCP client as report words it
+// for a person: the message without the "ghost: " prefix, and the hint.
+func describeFailure(what string, err error) (string, string) {
+	var ce *cliError
+	if !errors.As(failed(what, err), &ce) {
+		return what + ": " + err.Error(), ""
+	}
+	return ce.Error(), ce.hint
+}
