@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 func median(ds []time.Duration) time.Duration {
@@ -183,7 +184,7 @@ func BenchmarkCapture(b *testing.B) {
 func BenchmarkMonitorMemory(b *testing.B) {
 	dir := b.TempDir()
 	defer stopAll(dir)
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func BenchmarkMonitorMemory(b *testing.B) {
 			if err != nil {
 				b.Fatal(err, errOut)
 			}
-			tk, _ := e.Find(context.Background(), strings.TrimSpace(out))
+			tk, _ := e.Get(context.Background(), strings.TrimSpace(out))
 			monitors = append(monitors, tk.MonitorPID)
 		}
 		for _, pid := range monitors {
@@ -552,4 +553,74 @@ func BenchmarkMachine(b *testing.B) {
 	b.ReportMetric(float64(median(faults).Nanoseconds())/1000, "us-per-page-fault")
 	b.ReportMetric(float64(median(ghostStart).Microseconds())/1000, "ghost-version-ms")
 	b.ReportMetric(float64(median(trueStart).Microseconds())/1000, "true-ms")
+}
+
+// BenchmarkRestart measures supervision: the time from a run's end to the
+// next run's process running (a task that exits at once under --restart
+// always, without delay: each restart is what ghost adds), and the PSS of
+// monitors that supervise, each measured between restarts, once waiting
+// in its second image after its task restarted.
+func BenchmarkRestart(b *testing.B) {
+	dir := b.TempDir()
+	defer stopAll(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	var gaps []float64
+	var pss []int
+	round := 0
+	for b.Loop() {
+		round++
+		out, errOut, err := benchResult(dir, "run", "--restart", "always", "--restart-delay", "0", "--max-restarts", "20", "--", "true")
+		if err != nil {
+			b.Fatal(err, errOut)
+		}
+		id := strings.TrimSpace(out)
+		if _, err := e.Wait(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		runs, err := e.Runs(ctx, id)
+		if err != nil || len(runs) != 21 {
+			b.Fatalf("runs: %d, %v", len(runs), err)
+		}
+		for i := 1; i < len(runs); i++ {
+			gaps = append(gaps, float64(runs[i].StartedAt.Sub(runs[i-1].FinishedAt).Microseconds())/1000)
+		}
+		// 50 of them, as BenchmarkMonitorMemory: PSS shares the binary's
+		// pages among the processes that map them.
+		var monitors []int
+		for i := range 50 {
+			marker := filepath.Join(dir, fmt.Sprintf("ran-%d-%d", round, i))
+			out, errOut, err := benchResult(dir, "run", "--restart", "on-failure", "--restart-delay", "10ms", "--",
+				"sh", "-c", `[ -e "$0" ] && exec sleep 300; : > "$0"; exit 1`, marker)
+			if err != nil {
+				b.Fatal(err, errOut)
+			}
+			id := strings.TrimSpace(out)
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				if tk, _ := e.Get(ctx, id); tk.Restarts == 1 && tk.Status == task.Running {
+					monitors = append(monitors, tk.MonitorPID)
+					break
+				}
+				if time.Now().After(deadline) {
+					b.Fatal("the task did not restart")
+				}
+			}
+		}
+		for _, pid := range monitors {
+			waitSecondImage(b, pid)
+		}
+		for _, pid := range monitors {
+			pss = append(pss, pssKiB(pid))
+		}
+		stopAll(dir)
+	}
+	sort.Float64s(gaps)
+	sort.Ints(pss)
+	b.ReportMetric(gaps[len(gaps)/2], "ms-restart-median")
+	b.ReportMetric(gaps[len(gaps)*9/10], "ms-restart-p90")
+	b.ReportMetric(float64(pss[len(pss)/2]), "KiB-PSS-median")
 }

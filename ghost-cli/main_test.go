@@ -20,10 +20,8 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-cli/internal/command"
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
 	"github.com/ghostproject/ghost/ghost-core/proc"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -35,11 +33,12 @@ func TestMain(m *testing.M) {
 		os.Exit(monitor.Main())
 	}
 	testscript.Main(m, map[string]func(){
-		"ghost":        func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
-		"ghost-ticker": ticker,
-		"ghost-pace":   pace,
-		"test-server":  testServer,
-		"ghost-clock":  clock,
+		"ghost":           func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
+		"ghost-ticker":    ticker,
+		"ghost-subreaper": subreaper,
+		"ghost-pace":      pace,
+		"test-server":     testServer,
+		"ghost-clock":     clock,
 	})
 }
 
@@ -80,21 +79,21 @@ func TestScripts(t *testing.T) {
 // processes, and waits for every monitor to be gone, so that removing the
 // data directory does not race a monitor's last writes.
 func stopAll(dir string) {
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		return
 	}
 	defer e.Close()
 	ctx := context.Background()
-	tasks, _ := e.List(ctx, store.Filter{})
+	tasks, _ := e.List(ctx, engine.Filter{})
 	for _, t := range tasks {
 		// A finished task may have left processes in its group, which
 		// its monitor waits for: stop reaches those too.
-		e.Stop(ctx, t, 0)
+		e.Stop(ctx, t.ID, 0)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for _, mon := range monitors(dir) {
-		for mon.Alive() && time.Now().Before(deadline) {
+		for mon.Live() && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
@@ -137,13 +136,13 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: waitfor TASK STATE")
 	}
-	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	e, err := engine.OpenDir(context.Background(), ts.Getenv("GHOST_DATA_DIR"))
 	ts.Check(err)
 	defer e.Close()
 	deadline := time.Now().Add(30 * time.Second)
 	var last task.Status
 	for time.Now().Before(deadline) {
-		tk, err := e.Find(context.Background(), args[0])
+		tk, err := e.Get(context.Background(), args[0])
 		ts.Check(err)
 		if last = tk.Status; string(last) == args[1] {
 			return
@@ -161,15 +160,15 @@ func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	re, err := regexp.Compile("(?m)" + args[1])
 	ts.Check(err)
-	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	e, err := engine.OpenDir(context.Background(), ts.Getenv("GHOST_DATA_DIR"))
 	ts.Check(err)
 	defer e.Close()
-	tk, err := e.Find(context.Background(), args[0])
+	tk, err := e.Get(context.Background(), args[0])
 	ts.Check(err)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		var b strings.Builder
-		ts.Check(logs.Copy(&b, e.Dir.LogDir(), tk.ID, -1))
+		ts.Check(e.Log(&b, tk.ID, engine.LogOptions{Tail: -1}))
 		if re.MatchString(b.String()) {
 			return
 		}
@@ -322,12 +321,12 @@ func cmdWaitWarning(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	re, err := regexp.Compile(args[1])
 	ts.Check(err)
-	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	e, err := engine.OpenDir(context.Background(), ts.Getenv("GHOST_DATA_DIR"))
 	ts.Check(err)
 	defer e.Close()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		tk, err := e.Find(context.Background(), args[0])
+		tk, err := e.Get(context.Background(), args[0])
 		ts.Check(err)
 		if re.MatchString(tk.LogError) {
 			return

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // markerEnv and markerArg together tell a re-executed binary to be a
@@ -31,9 +33,13 @@ type Started struct {
 }
 
 // Start launches a monitor for spec and returns once the task runs or has
-// failed to start. The monitor is detached: its own session, stdio on
-// /dev/null, so a caller capturing our output never waits for it.
-func Start(spec Spec) (Started, error) {
+// failed to start, or ctx ends (the task may then still start). The
+// monitor is detached: its own session, stdio on /dev/null, so a caller
+// capturing our output never waits for it.
+func Start(ctx context.Context, spec Spec) (Started, error) {
+	if err := ctx.Err(); err != nil {
+		return Started{}, err
+	}
 	exe, err := executable()
 	if err != nil {
 		return Started{}, fmt.Errorf("finding own executable: %w", err)
@@ -60,9 +66,17 @@ func Start(spec Spec) (Started, error) {
 		encodeSpec(specW, spec)
 		specW.Close()
 	}()
+	// The pipe is read through the runtime's poller, so a deadline ends
+	// the read when ctx does.
+	stopRead := context.AfterFunc(ctx, func() { statusR.SetReadDeadline(time.Now()) })
 	b, err := io.ReadAll(statusR)
+	stopRead()
 	statusR.Close()
 	if err != nil {
+		go waitMonitor()
+		if ctx.Err() != nil {
+			return Started{}, ctx.Err()
+		}
 		return Started{}, fmt.Errorf("reading monitor report: %w", err)
 	}
 	var r report
@@ -70,7 +84,8 @@ func Start(spec Spec) (Started, error) {
 		return Started{}, fmt.Errorf("monitor died before starting the task: %w", errors.Join(waitMonitor(), err))
 	}
 	// The monitor outlives us when we are the CLI; a long-lived launcher
-	// (ghost-ui) must still reap it when it ends.
+	// (ghost-ui) must still reap it when it ends, without a thread parked
+	// in wait4 for every task it launched (see startMonitor).
 	go waitMonitor()
 	if err := r.err(); err != nil {
 		return Started{}, err

@@ -33,7 +33,9 @@ func startMonitor(exe string, args, env []string, specR, statusW *os.File) (wait
 	if err != nil {
 		return nil, err
 	}
-	return func() error { return waitMonitor(pid) }, nil
+	// The wait parks in the runtime's poller until the monitor has ended
+	// (awaitExit), then reaps it: no OS thread sits in wait4 meanwhile.
+	return func() error { awaitExit(pid); return waitMonitor(pid) }, nil
 }
 
 // waitMonitor reaps the monitor and says how it ended, when that was badly.

@@ -23,6 +23,7 @@ type record struct {
 	Signal     string      `json:"signal,omitempty"`
 	FinishedNs int64       `json:"finished_ns"`
 	LogError   string      `json:"log_error,omitempty"`
+	GaveUp     int         `json:"gave_up,omitempty"`
 }
 
 // RecordPath is where the monitor of task id leaves its record.
@@ -67,7 +68,7 @@ func encodeRecord(end task.End) ([]byte, error) {
 	for {
 		b, err := json.Marshal(record{
 			Status: end.Status, ExitCode: end.ExitCode, Signal: end.Signal,
-			FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError,
+			FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError, GaveUp: end.GaveUp,
 		})
 		if err != nil || len(b) < recordSize || end.LogError == "" {
 			return b, err
@@ -170,7 +171,7 @@ func ParseRecord(b []byte) (task.End, error) {
 	default:
 		return task.End{}, fmt.Errorf("%w: inconsistent status", ErrBadRecord)
 	}
-	end := task.End{Status: r.Status, ExitCode: r.ExitCode, Signal: r.Signal, LogError: r.LogError}
+	end := task.End{Status: r.Status, ExitCode: r.ExitCode, Signal: r.Signal, LogError: r.LogError, GaveUp: r.GaveUp}
 	if r.FinishedNs > 0 {
 		end.FinishedAt = time.Unix(0, r.FinishedNs)
 	}
@@ -191,3 +192,17 @@ func RemoveRecord(exitDir, id string) error {
 	}
 	return err
 }
+
+// Records are the exit records of one data directory, as the lifecycle
+// reads them for monitors that are gone.
+type Records string
+
+// Read returns the end noted for task id, and whether there is one; a
+// record that cannot be read counts as none.
+func (dir Records) Read(id string) (task.End, bool) {
+	end, ok, _ := ReadRecord(string(dir), id)
+	return end, ok
+}
+
+// Remove deletes the record of task id.
+func (dir Records) Remove(id string) { RemoveRecord(string(dir), id) }

@@ -56,3 +56,6 @@ func hasUnread(f *os.File) bool {
 	n, err := unix.IoctlGetInt(fd, ioctlPending)
 	return err == nil && n > 0
 }
+
+// termGroup asks the task's process group to end (SIGTERM).
+func termGroup(pid int) { syscall.Kill(-pid, syscall.SIGTERM) }

@@ -405,3 +405,7 @@ func hasUnread(f *os.File) bool {
 	r, _, _ := procPeekNamedPipe.Call(f.Fd(), 0, 0, 0, uintptr(unsafe.Pointer(&avail)), 0)
 	return r != 0 && avail > 0
 }
+
+// termGroup ends the task's job: Windows has no SIGTERM to send a group
+// from the monitor's side here.
+func termGroup(pid int) { killGroup(pid) }

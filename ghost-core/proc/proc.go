@@ -68,8 +68,21 @@ func (id Identity) Check() error {
 	return nil
 }
 
-// Alive reports whether id still names an existing process.
-func (id Identity) Alive() bool { return id.Check() == nil }
+// Exists reports whether id still names an existing process, a zombie
+// included: what matters before signalling, as a zombie's pid cannot be
+// handed to another process.
+func (id Identity) Exists() bool { return id.Check() == nil }
+
+// Live reports whether id names a process that exists and has not ended.
+// A zombie has ended: it serves nobody, though it keeps its pid until its
+// parent reaps it, which a parent that never reaps never does.
+func (id Identity) Live() bool {
+	if id.Check() != nil {
+		return false
+	}
+	z, err := ended(id.PID)
+	return err == nil && !z
+}
 
 // GroupMembers lists the live (not zombie) processes of process group
 // pgid (on Windows: of the process tree under pid pgid).

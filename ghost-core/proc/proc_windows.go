@@ -189,3 +189,13 @@ func times(pid uint32) (created uint64, running bool) {
 
 // stillActive is the exit code of a process that has not ended.
 const stillActive = 259
+
+// ended reports whether pid has exited while someone still holds a
+// handle to it (so it keeps its pid, as a zombie does on Unix).
+func ended(pid int) (bool, error) {
+	created, running := times(uint32(pid))
+	if created == 0 {
+		return false, fmt.Errorf("pid %d: %w", pid, ErrGone)
+	}
+	return !running, nil
+}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
-	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // fillLog puts raw output in the pane of the selected task.
@@ -146,7 +146,9 @@ func TestOlderOutputIsReachable(t *testing.T) {
 	})
 }
 
-func filepathLog(u *UI, id string) string { return filepath.Join(u.eng.Dir.LogDir(), id+".log") }
+func filepathLog(u *UI, id string) string {
+	return filepath.Join(filepath.Join(u.eng.DataDir(), "logs"), id+".log")
+}
 
 func TestNewTaskFromThePrompt(t *testing.T) {
 	if runtime.GOOS == "windows" {
@@ -167,11 +169,11 @@ func TestNewTaskFromThePrompt(t *testing.T) {
 		return tk != nil && tk.Name == "greeter"
 	})
 	ctx := context.Background()
-	tasks, _ := u.eng.List(ctx, store.Filter{Limit: 1})
+	tasks, _ := u.eng.List(ctx, engine.Filter{Limit: 1})
 	if !slices.Equal(tasks[0].Command, []string{"echo", "hello there", "world"}) {
 		t.Errorf("command %q", tasks[0].Command)
 	}
-	stopAndSettle(t, u.eng, tasks[0])
+	stopAndSettle(t, u.eng, task.Task{Listing: tasks[0]})
 }
 
 func TestCommandLine(t *testing.T) {
@@ -235,10 +237,10 @@ func TestPositionSortAndFooter(t *testing.T) {
 func TestStderrColourAndTimestamps(t *testing.T) {
 	u, screen := newTestUI(t)
 	id := u.selectedID
-	if err := logs.Remove(u.eng.Dir.LogDir(), id); err != nil {
+	if err := logs.Remove(filepath.Join(u.eng.DataDir(), "logs"), id); err != nil {
 		t.Fatal(err)
 	}
-	w, err := logs.Create(u.eng.Dir.LogDir(), id, logs.DefaultPolicy)
+	w, err := logs.Create(filepath.Join(u.eng.DataDir(), "logs"), id, logs.DefaultPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +278,7 @@ func TestRestartNamesTheNewTask(t *testing.T) {
 	}
 	u, _ := newTestUI(t)
 	wd, _ := os.Getwd()
-	first, err := u.eng.Run(context.Background(), engine.RunOptions{Command: []string{"true"}, Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy})
+	first, err := u.eng.Run(context.Background(), engine.Spec{Command: []string{"true"}, Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +296,7 @@ func TestRestartNamesTheNewTask(t *testing.T) {
 			t.Errorf("message %q does not name the new task %s", u.message, fresh[:8])
 		}
 	})
-	tk, err := u.eng.Find(context.Background(), fresh)
+	tk, err := u.eng.Get(context.Background(), fresh)
 	if err != nil {
 		t.Fatal(err)
 	}
