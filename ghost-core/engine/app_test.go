@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -129,14 +128,7 @@ func TestSameRunIgnoresTheTerminalOnly(t *testing.T) {
 // Up starts what is missing, leaves alone what runs as asked, restarts
 // what changed; Down stops all at once and returns once they ended.
 func TestUpAndDown(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("runs sh and sleep, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
-	}
-	e, err := OpenDir(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := open(t) // waits for the monitors before the directory goes
 	ctx := context.Background()
 	dir := writeApp(t, "shop", map[string]string{"Procfile": "web: exec sleep 300\nworker: exec sleep 301\n"})
 	defer e.Down(ctx, "shop", nil, 0)
@@ -195,14 +187,7 @@ func TestUpAndDown(t *testing.T) {
 // A service that has ended by the time Up looks is reported as not up;
 // the others are not.
 func TestUpReportsAServiceThatEndsAtOnce(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("runs sh and sleep, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
-	}
-	e, err := OpenDir(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := open(t) // waits for the monitors before the directory goes
 	ctx := context.Background()
 	dir := writeApp(t, "app", map[string]string{"Procfile": "good: exec sleep 300\nbad: exit 3\n"})
 	defer e.Down(ctx, "app", nil, 0)
