@@ -58,9 +58,10 @@ func (e *Engine) Log(w io.Writer, id string, o LogOptions) error {
 // written, across rotations, each byte (or line) once, until the task has
 // ended for good (through any restarts) and everything is given, or ctx
 // ends (then with ctx's error), or, selecting by time, Until is past. It
-// wakes on file events, not by polling. This is the one follower:
-// `ghost log -f` (bytes, or lines with its filters), ghost-ui's log pane
-// and readiness by log line all use it.
+// wakes on file events, not by polling. `ghost log -f` (bytes, or lines
+// with its filters) and readiness by log line use it; ghost-ui's pane,
+// which keeps its own lines, reads the same follower through
+// NewChunkFollower.
 func (e *Engine) Follow(ctx context.Context, w io.Writer, id string, o LogOptions) error {
 	q, err := o.query()
 	if err != nil {
