@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -207,6 +208,9 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 		}
 		o.Cwd = filepath.Clean(o.Cwd)
 	}
+	// Recorded, as `ghost run -e` records it: details and export tell
+	// what the agent set from what the server inherited.
+	o.EnvGiven = []string{}
 	if len(in.Env) > 0 {
 		env := task.EnvMap(o.Env)
 		for k, v := range in.Env {
@@ -214,7 +218,9 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 				return o, engine.Readiness{}, 0, invalidParams("run: invalid env %q", k)
 			}
 			env[k] = v
+			o.EnvGiven = append(o.EnvGiven, k)
 		}
+		slices.Sort(o.EnvGiven)
 		o.Env = task.EnvList(env)
 	}
 	if in.Ready == nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -256,6 +257,14 @@ func TestRunRecordsTheClientAsOrigin(t *testing.T) {
 	if err != nil || tk.Origin != "mcp:test-agent" {
 		t.Errorf("recorded origin %q, %v", tk.Origin, err)
 	}
+	if tk.EnvGiven == nil || len(tk.EnvGiven) != 0 {
+		t.Errorf("recorded given variables %q, want none", tk.EnvGiven)
+	}
+	out = h.runTask(map[string]any{"command": "true", "env": map[string]any{"B_VAR": "2", "A_VAR": "1"}})
+	if tk, err = h.e.Get(context.Background(), out.Task.ID); err != nil || !slices.Equal(tk.EnvGiven, []string{"A_VAR", "B_VAR"}) {
+		t.Errorf("recorded given variables %q, %v; want the env given", tk.EnvGiven, err)
+	}
+	h.waitExit(out.Task.ID)
 }
 
 // run with a name returns the running task of that name rather than
