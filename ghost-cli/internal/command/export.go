@@ -25,11 +25,11 @@ func exportCommand() *cli.Command {
 		ArgsUsage: "TASK | -p PROJECT",
 		Description: "The definition runs the same command in the same directory with the\n" +
 			"environment given for it (--env, --env-file, a Procfile's env files and\n" +
-			"PORT; and PATH) and the same restart policy. Secret-looking values (TOKEN, PASSWORD,\n" +
-			"KEY, ... in the name) are replaced by <NAME> placeholders, with a warning,\n" +
-			"unless --include-secrets. Several files (a project) are printed one after\n" +
-			"the other, each after a ==> NAME <== line, or written into a directory\n" +
-			"with -o.\n" +
+			"PORT; and PATH) and the same restart policy. Secret-looking values\n" +
+			"(TOKEN, PASSWORD, KEY, ... in the name) are replaced by <NAME>\n" +
+			"placeholders, with a warning, unless --include-secrets. Several files (a\n" +
+			"project) are printed one after the other, each after a ==> NAME <== line,\n" +
+			"or written into a directory with -o.\n" +
 			"   ghost export web -F systemd > ~/.config/systemd/user/ghost-web.service\n" +
 			"   ghost export -p shop -F nomad > shop.nomad.hcl",
 		Flags: []cli.Flag{
