@@ -356,3 +356,26 @@ func TestRunAndTaskErrors(t *testing.T) {
 		h.invalid(c.tool, c.args)
 	}
 }
+
+// run takes a restart policy, as `ghost run --restart` does: a crashing
+// command comes back (once is enough to see; then it is stopped).
+func TestRunWithRestartPolicy(t *testing.T) {
+	h := serve(t, logs.Policy{})
+	out := h.runTask(map[string]any{"command": "exit 3", "restart": "on-failure"})
+	var st TaskObject
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		h.ok("status", map[string]any{"task": out.Task.ID}, &st)
+		if st.Restarts > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond) // polling, with a deadline
+	}
+	h.ok("stop", map[string]any{"task": out.Task.ID}, nil)
+	h.waitExit(out.Task.ID)
+	if st.Restart != "on-failure" || st.Restarts == 0 {
+		t.Errorf("status %+v: want on-failure with restarts", st)
+	}
+	if msg := h.invalid("run", map[string]any{"command": "true", "restart": "sometimes"}); msg == "" {
+		t.Error("restart=sometimes accepted")
+	}
+}
