@@ -5,9 +5,9 @@
 // person would.
 //
 // House rules for the tools:
-//   - every tool has a typed input and output (schemas from the Go types
-//     below, refined in schema()), and a short text for clients that
-//     ignore structured output;
+//   - every tool has a typed input and output (schemas generated from the
+//     Go types, refined where the tool is added), and a short text for
+//     clients that ignore structured output;
 //   - arguments the schema refuses, or that cannot mean anything
 //     (a regex that does not compile, command and argv together), are
 //     JSON-RPC invalid-params errors; a failure of the operation itself is
