@@ -30,6 +30,32 @@ func ticker() {
 	}
 }
 
+// pace is a task for benchmarks: it writes RATE updates a second for
+// ever, each its own write, as "ghost-pace RATE line" (numbered lines)
+// or "ghost-pace RATE spinner" (a percentage after a carriage return,
+// never a newline, as progress bars do).
+func pace() {
+	rate, _ := strconv.Atoi(os.Args[1])
+	spinner := os.Args[2] == "spinner"
+	start := time.Now()
+	tick := time.NewTicker(time.Millisecond)
+	var buf []byte
+	for n := 0; ; {
+		<-tick.C
+		for due := int(time.Since(start).Seconds() * float64(rate)); n < due; n++ {
+			buf = buf[:0]
+			if spinner {
+				buf = fmt.Appendf(buf, "\r\x1b[32m%3d%%\x1b[0m building", n%100)
+			} else {
+				buf = fmt.Appendf(buf, "line %d: GET /api/items?page=%d 200 in 3ms\n", n, n%97)
+			}
+			if _, err := os.Stdout.Write(buf); err != nil {
+				os.Exit(1)
+			}
+		}
+	}
+}
+
 func median(ds []time.Duration) time.Duration {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	return ds[len(ds)/2]
@@ -420,6 +446,82 @@ func BenchmarkUIIdle(b *testing.B) {
 	}
 	sort.Float64s(shares)
 	b.ReportMetric(shares[len(shares)/2], "%-of-a-core")
+}
+
+// uiShare reports the median share of one core pid used over b.N
+// intervals of every, read from /proc (USER_HZ is 100 on Linux).
+func uiShare(b *testing.B, pid int, every time.Duration) {
+	var shares []float64
+	for b.Loop() {
+		before, start := cpuTicks(b, pid), time.Now()
+		time.Sleep(every)
+		ticks := cpuTicks(b, pid) - before
+		shares = append(shares, float64(ticks)/100/time.Since(start).Seconds()*100)
+	}
+	sort.Float64s(shares)
+	b.ReportMetric(shares[len(shares)/2], "%-of-a-core")
+}
+
+// BenchmarkUIIdleHistory: ghost-ui open on a history of 1,000 tasks, three
+// of them running (so the costs are measured every 2 s), nobody typing.
+func BenchmarkUIIdleHistory(b *testing.B) {
+	dir := history(b, 1000)
+	defer stopAll(dir)
+	for range 3 {
+		if _, errOut, err := benchResult(dir, "run", "sleep", "600"); err != nil {
+			b.Fatal(err, errOut)
+		}
+	}
+	pid, screen, _ := uiSession(b, dir)
+	waitScreen(b, screen, "3 running")
+	uiShare(b, pid, 10*time.Second)
+}
+
+// BenchmarkUIFollowLines: ghost-ui following a task that prints 2,000
+// lines a second.
+func BenchmarkUIFollowLines(b *testing.B) {
+	uiFollow(b, "2000", "line", "line ")
+}
+
+// BenchmarkUIFollowSpinner: ghost-ui following a task that redraws a
+// carriage-return progress spinner 1,000 times a second, never a newline.
+func BenchmarkUIFollowSpinner(b *testing.B) {
+	uiFollow(b, "1000", "spinner", "building")
+}
+
+func uiFollow(b *testing.B, rate, kind, shows string) {
+	dir := b.TempDir()
+	defer stopAll(dir)
+	if _, errOut, err := benchResult(dir, "run", "-n", "flood", "ghost-pace", rate, kind); err != nil {
+		b.Fatal(err, errOut)
+	}
+	pid, screen, _ := uiSession(b, dir)
+	waitScreen(b, screen, shows)
+	uiShare(b, pid, 10*time.Second)
+}
+
+// BenchmarkUIKeyToScreen: with 10,000 tasks in history, the time from a
+// key press (j, then k) to the screen showing the selection moved, read
+// by tmux: the position in the header changes.
+func BenchmarkUIKeyToScreen(b *testing.B) {
+	dir := history(b, 10_000)
+	_, screen, send := uiSession(b, dir)
+	waitScreen(b, screen, "job9999")
+	waitScreen(b, screen, " 1/1000+")
+	var all []time.Duration
+	down := true
+	for b.Loop() {
+		key, want := "j", " 2/1000+"
+		if !down {
+			key, want = "k", " 1/1000+"
+		}
+		down = !down
+		start := time.Now()
+		send(key)
+		waitScreen(b, screen, want)
+		all = append(all, time.Since(start))
+	}
+	b.ReportMetric(float64(median(all).Microseconds())/1000, "ms-median")
 }
 
 // BenchmarkUIShowChange reports how long ghost-ui, showing a history of

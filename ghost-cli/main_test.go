@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"ghost":        func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
 		"ghost-ticker": ticker,
+		"ghost-pace":   pace,
 		"test-server":  testServer,
 		"ghost-clock":  clock,
 	})

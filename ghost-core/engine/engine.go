@@ -65,7 +65,10 @@ type RunOptions struct {
 	Cwd string
 	// Env is the task's whole environment, KEY=VALUE.
 	Env []string
-	Log logs.Policy
+	// EnvGiven names the variables of Env given for this task rather than
+	// inherited (--env, --env-file), for the details to show apart.
+	EnvGiven []string
+	Log      logs.Policy
 	// TTY runs the task on a pseudo-terminal (Unix only) of Size, or
 	// DefaultTTYSize when Size is zero.
 	TTY  bool
@@ -108,7 +111,7 @@ func Launch(dir datadir.Dir, o RunOptions) (string, error) {
 	}
 	_, err = monitor.Start(monitor.Spec{
 		ID: id.String(), DataDir: dir.Path, Name: o.Name, Project: o.Project,
-		Command: o.Command, Env: o.Env, Cwd: o.Cwd, Log: o.Log, Origin: o.Origin,
+		Command: o.Command, Env: o.Env, EnvGiven: o.EnvGiven, Cwd: o.Cwd, Log: o.Log, Origin: o.Origin,
 		TTY: o.TTY, Cols: o.Size.Cols, Rows: o.Size.Rows,
 	})
 	if err != nil {
@@ -421,9 +424,9 @@ func (e *Engine) Restart(ctx context.Context, t task.Task, grace time.Duration, 
 		if err != nil {
 			return task.Task{}, err
 		}
-		t.Env = full.Env
+		t.Env, t.EnvGiven = full.Env, full.EnvGiven
 	}
-	o := RunOptions{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), Log: policy, Origin: t.Origin}
+	o := RunOptions{Name: t.Name, Project: t.Project, Command: t.Command, Cwd: t.Cwd, Env: task.EnvList(t.Env), EnvGiven: t.EnvGiven, Log: policy, Origin: t.Origin}
 	if t.TTY != "" {
 		o.TTY = true
 		o.Size, _ = ParseTTYSize(t.TTY)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"syscall"
+	"time"
 )
 
 // Follower reads a task's log as it grows, across rotations: each byte
@@ -46,6 +47,29 @@ func (f *Follower) Drain(w io.Writer) (int64, error) {
 		n, err := w.Write(p.data)
 		total += int64(n)
 		return err
+	})
+	return total, err
+}
+
+// Chunk is a piece of a task's output as its monitor read it: bytes of
+// one stream, and when they were read.
+type Chunk struct {
+	// Data is valid only until the callback that receives it returns.
+	Data   []byte
+	Stream Stream
+	// Time is zero for output written before ghost kept an index.
+	Time time.Time
+}
+
+// DrainChunks is Drain for a reader that tells the streams apart and
+// wants to know when each piece was written, with unfinished lines as
+// they come (ghost-ui shows a progress bar's last state, colours stderr
+// and shows timestamps).
+func (f *Follower) DrainChunks(fn func(Chunk) error) (int64, error) {
+	var total int64
+	err := f.pieces(func(p piece) error {
+		total += int64(len(p.data))
+		return fn(Chunk{Data: p.data, Stream: p.stream, Time: unixTime(p.at)})
 	})
 	return total, err
 }

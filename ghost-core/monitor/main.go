@@ -171,7 +171,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		return nil, nil, err
 	}
 	t := task.Task{
-		ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Env: task.EnvMap(spec.Env), Cwd: spec.Cwd,
+		ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Env: task.EnvMap(spec.Env), EnvGiven: spec.EnvGiven, Cwd: spec.Cwd,
 		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
 		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start, Origin: spec.Origin,
 	}

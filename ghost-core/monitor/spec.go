@@ -25,8 +25,10 @@ type Spec struct {
 	Project string
 	Command []string
 	Env     []string
-	Cwd     string
-	Log     logs.Policy
+	// EnvGiven names the variables of Env the user gave for this task.
+	EnvGiven []string
+	Cwd      string
+	Log      logs.Policy
 	// TTY runs the task on a pseudo-terminal of Cols x Rows instead of
 	// two pipes.
 	TTY        bool

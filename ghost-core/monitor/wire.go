@@ -52,6 +52,7 @@ func encodeSpec(w io.Writer, s Spec) error {
 	b = binary.AppendUvarint(b, uint64(s.Cols))
 	b = binary.AppendUvarint(b, uint64(s.Rows))
 	str(s.Origin)
+	list(s.EnvGiven)
 	_, err := w.Write(b)
 	return err
 }
@@ -131,6 +132,7 @@ func decodeSpec(r io.Reader) (Spec, error) {
 	s.TTY = d.num() == 1
 	s.Cols, s.Rows = uint16(d.num()), uint16(d.num())
 	s.Origin = d.str()
+	s.EnvGiven = d.list()
 	if d.err != nil {
 		if errors.Is(d.err, io.EOF) {
 			d.err = io.ErrUnexpectedEOF

@@ -13,7 +13,7 @@ func TestSpecRoundTrip(t *testing.T) {
 	for _, s := range []Spec{
 		{},
 		{ID: "id", DataDir: "/d", Name: "app/web", Project: "app", Command: []string{"sh", "-c", "echo \xff\x00"},
-			Env: []string{"A=1", "B=\n"}, Cwd: "/tmp", Log: logs.Policy{MaxSize: 10 << 20, MaxFiles: 5}, Origin: "mcp:claude-code"},
+			Env: []string{"A=1", "B=\n"}, EnvGiven: []string{"B"}, Cwd: "/tmp", Log: logs.Policy{MaxSize: 10 << 20, MaxFiles: 5}, Origin: "mcp:claude-code"},
 		{Command: []string{""}, Env: []string{}, Log: logs.Policy{MaxSize: -1, MaxFiles: -3}},
 	} {
 		var b bytes.Buffer
@@ -77,6 +77,9 @@ func sameSpec(a, b Spec) bool {
 		}
 		if len(s.Env) == 0 {
 			s.Env = nil
+		}
+		if len(s.EnvGiven) == 0 {
+			s.EnvGiven = nil
 		}
 		return s
 	}

@@ -17,19 +17,47 @@ import (
 // group pgid listens on: every process, not only the leader, since a
 // server is often a child of a shell.
 func Listening(pgid int) ([]Port, error) {
-	if pgid <= 1 {
-		return nil, nil
-	}
-	pids, err := groupMembers(pgid)
-	if err != nil || len(pids) == 0 {
+	groups, err := Groups([]int{pgid})
+	return groups[pgid], err
+}
+
+// Groups returns the ports each listed process group listens on, with one
+// pass over /proc for all of them: a screen showing fifty running tasks
+// reads each process once, not fifty times. A group without processes or
+// sockets is left out.
+func Groups(pgids []int) (map[int][]Port, error) {
+	members, err := groupMembers(pgids)
+	if err != nil {
 		return nil, err
 	}
+	out := make(map[int][]Port, len(members))
+	for g, pids := range members {
+		if ps := listening(pids); ps != nil {
+			out[g] = ps
+		}
+	}
+	return out, nil
+}
+
+// OfProcesses gives the ports the processes pids listen on, read in the
+// network namespace of the first: for a caller that found a group's
+// processes already (usage does, to measure them).
+func OfProcesses(pids []int) ([]Port, error) {
+	if len(pids) == 0 {
+		return nil, nil
+	}
+	return listening(pids), nil
+}
+
+// listening gives the ports the processes pids listen on, the group
+// leader first.
+func listening(pids []int) []Port {
 	inodes := map[string]bool{}
 	for _, pid := range pids {
 		socketInodes(pid, inodes)
 	}
 	if len(inodes) == 0 {
-		return nil, nil
+		return nil
 	}
 	var out []Port
 	seen := map[Port]bool{}
@@ -54,16 +82,26 @@ func Listening(pgid int) ([]Port, error) {
 		}
 		return out[i].Protocol+out[i].Address < out[j].Protocol+out[j].Address
 	})
-	return out, nil
+	return out
 }
 
-// groupMembers lists the pids whose process group is pgid, leader first.
-func groupMembers(pgid int) ([]int, error) {
+// groupMembers lists the pids of each process group in pgids, leader
+// first.
+func groupMembers(pgids []int) (map[int][]int, error) {
+	want := map[string]int{}
+	for _, g := range pgids {
+		if g > 1 {
+			want[strconv.Itoa(g)] = g
+		}
+	}
+	out := map[int][]int{}
+	if len(want) == 0 {
+		return out, nil
+	}
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil, err
 	}
-	pids := []int{}
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
@@ -78,15 +116,20 @@ func groupMembers(pgid int) ([]int, error) {
 			continue
 		}
 		f := strings.Fields(string(b[i+1:])) // f[0] is field 3: state; f[2] is field 5: pgrp
-		if len(f) > 2 && f[2] == strconv.Itoa(pgid) {
-			if pid == pgid {
-				pids = append([]int{pid}, pids...)
-			} else {
-				pids = append(pids, pid)
-			}
+		if len(f) < 3 {
+			continue
+		}
+		g, ok := want[f[2]]
+		if !ok {
+			continue
+		}
+		if pid == g {
+			out[g] = append([]int{pid}, out[g]...)
+		} else {
+			out[g] = append(out[g], pid)
 		}
 	}
-	return pids, nil
+	return out, nil
 }
 
 func socketInodes(pid int, into map[string]bool) {

@@ -594,3 +594,26 @@ func TestSymlinkedDatabaseIsReportedAsASymlink(t *testing.T) {
 		t.Error("the symlink's target was written")
 	}
 }
+
+// The names of the variables given for a task come back with it; a task
+// recorded without them reads as not known (nil), not as none given.
+func TestEnvGivenRoundTrip(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	never := func(task.Task) bool { return false }
+	given := task.Task{ID: "given", Command: []string{"true"}, Env: map[string]string{"A": "1", "HOME": "/h"},
+		EnvGiven: []string{"A"}, StartedAt: time.Unix(1, 0), LogPath: "/l"}
+	old := task.Task{ID: "old", Command: []string{"true"}, StartedAt: time.Unix(2, 0), LogPath: "/l"}
+	for _, tk := range []task.Task{given, old} {
+		if err := s.Reserve(ctx, tk, never); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Get(ctx, "given")
+	if err != nil || !slices.Equal(got.EnvGiven, []string{"A"}) {
+		t.Errorf("given: %v, %v", got.EnvGiven, err)
+	}
+	if got, err := s.Get(ctx, "old"); err != nil || got.EnvGiven != nil {
+		t.Errorf("old: %#v, %v", got.EnvGiven, err)
+	}
+}

@@ -23,6 +23,10 @@ import (
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
 	log_path, name, signal, project, origin, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty`
 
+// allColumns is the number of columns; Get reads env and env_given
+// after them.
+var allColumns = len(strings.Split(columns, ","))
+
 // listingColumns is the number of leading columns Each reads.
 const listingColumns = 14
 
@@ -47,6 +51,14 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 	if err != nil {
 		return fmt.Errorf("encoding environment: %w", err)
 	}
+	var given any // NULL: not known which were given
+	if t.EnvGiven != nil {
+		b, err := json.Marshal(encodeList(t.EnvGiven))
+		if err != nil {
+			return fmt.Errorf("encoding environment names: %w", err)
+		}
+		given = string(b)
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if t.Name != "" {
 			holders, err := queryTasks(ctx, tx, `SELECT `+columns+` FROM tasks WHERE name = ? AND status = 'running'`, t.Name)
@@ -60,10 +72,10 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty, origin)
-			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty, origin, env_given)
+			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY, t.OriginName())
+			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY, t.OriginName(), given)
 		return err
 	})
 }
@@ -133,7 +145,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 func (s *Store) Get(ctx context.Context, id string) (task.Task, error) {
 	var t task.Task
 	err := retryBusy(ctx, func() error {
-		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env FROM tasks WHERE id = ?`, id)
+		tasks, err := queryTasks(ctx, s.db, `SELECT `+columns+`, env, env_given FROM tasks WHERE id = ?`, id)
 		if err == nil && len(tasks) == 0 {
 			err = sql.ErrNoRows
 		}
@@ -369,7 +381,7 @@ func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) (
 }
 
 // taskFrom makes a task from the values of columns as the driver returns
-// them: the listing ones, or all of them, or all and env.
+// them: the listing ones, or all of them, or all and env and env_given.
 func taskFrom(v []driver.Value) task.Task {
 	t := task.Task{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
@@ -398,6 +410,9 @@ func taskFrom(v []driver.Value) task.Task {
 		if env := text(v[20]); env != "" {
 			t.Env = decodeMap(env)
 		}
+	}
+	if len(v) > allColumns+1 && v[allColumns+1] != nil {
+		t.EnvGiven = decodeList(text(v[allColumns+1]))
 	}
 	return t
 }

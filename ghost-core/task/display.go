@@ -2,6 +2,7 @@ package task
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,6 +89,9 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 		// Only an agent's task says so: a person's own tasks are the rule.
 		f = append(f, Field{"origin", t.OriginName()})
 	}
+	if t.Usage != nil && t.Status == Running {
+		f = append(f, Field{"cpu", t.CPUText() + " % of a core"}, Field{"memory", t.MemText() + " resident"})
+	}
 	if len(t.Ports) > 0 {
 		var ps string
 		for i, p := range t.Ports {
@@ -113,4 +117,61 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 		f = append(f, Field{"warning", t.LogError})
 	}
 	return f
+}
+
+// CPUText is the task's CPU share as tables show it ("12.5", "0.0"), or
+// "-" when not measured or not running.
+func (t Task) CPUText() string {
+	if t.Usage == nil || t.Status != Running {
+		return "-"
+	}
+	return strconv.FormatFloat(t.Usage.CPUPercent, 'f', 1, 64)
+}
+
+// MemText is the task's resident memory as tables show it ("12.3M"), or
+// "-" when not measured or not running.
+func (t Task) MemText() string {
+	if t.Usage == nil || t.Status != Running {
+		return "-"
+	}
+	return FormatBytes(t.Usage.RSSBytes)
+}
+
+// FormatBytes shows a byte count in binary units at three significant
+// figures or so: 512B, 4.0K, 12.3M, 1.5G.
+func FormatBytes(n int64) string {
+	const units = "KMGTPE"
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + "B"
+	}
+	v, u := float64(n)/1024, 0
+	for v >= 1024 && u < len(units)-1 {
+		v /= 1024
+		u++
+	}
+	prec := 1
+	if v >= 100 {
+		prec = 0
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64) + units[u:u+1]
+}
+
+// PortsText lists the ports the task listens on, briefly, as tables show
+// them: "8080,9090,5353/udp" (one port bound on IPv4 and IPv6 once), or
+// "-" when there are none or nobody looked.
+func (t Task) PortsText() string {
+	var seen []string
+	for _, p := range t.Ports {
+		s := strconv.Itoa(p.Port)
+		if p.Protocol != "tcp" {
+			s += "/" + p.Protocol
+		}
+		if !slices.Contains(seen, s) {
+			seen = append(seen, s)
+		}
+	}
+	if len(seen) == 0 {
+		return "-"
+	}
+	return strings.Join(seen, ",")
 }

@@ -3,6 +3,7 @@ package task
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/ports"
@@ -28,6 +29,10 @@ type JSONTask struct {
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
+	// CPUPercent and RSSBytes appear only where they were measured
+	// (status), like Ports.
+	CPUPercent *float64 `json:"cpu_percent,omitempty"`
+	RSSBytes   *int64   `json:"rss_bytes,omitempty"`
 }
 
 // MarshalJSON writes the task object of the CLI contract (see JSON).
@@ -50,7 +55,7 @@ func (t Task) JSON() JSONTask {
 	if cmd == nil {
 		cmd = []string{}
 	}
-	return JSONTask{
+	j := JSONTask{
 		ID:         t.ID,
 		Name:       optional(t.Name),
 		Project:    optional(t.Project),
@@ -67,6 +72,11 @@ func (t Task) JSON() JSONTask {
 		Origin:     t.OriginName(),
 		Ports:      portsField(t.Ports),
 	}
+	if t.Usage != nil {
+		cpu, rss := math.Round(t.Usage.CPUPercent*10)/10, t.Usage.RSSBytes
+		j.CPUPercent, j.RSSBytes = &cpu, &rss
+	}
+	return j
 }
 
 func optional(s string) *string {

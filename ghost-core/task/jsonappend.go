@@ -13,11 +13,11 @@ import (
 // AppendJSON appends t's task object (see JSON) to b, byte for byte as
 // encoding/json indents it with two spaces at nesting depth depth (1 for
 // the elements of a top-level array), without reflection: `list --json`
-// writes tens of thousands of these. A task with ports falls back to
-// encoding/json, as only status looks those up.
+// writes tens of thousands of these. A task with ports or usage falls back
+// to encoding/json, as only status looks those up.
 func (t Task) AppendJSON(b []byte, depth int) []byte {
 	in := strings.Repeat("  ", depth)
-	if t.Ports != nil {
+	if t.Ports != nil || t.Usage != nil {
 		out, _ := json.MarshalIndent(t.JSON(), in, "  ")
 		return append(b, EscapeInvisible(out)...)
 	}

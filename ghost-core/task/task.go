@@ -66,11 +66,15 @@ type Task struct {
 	Name string
 	// Project is the app the task was started for by `ghost up`, empty for
 	// a task started alone; its name is then PROJECT/SERVICE.
-	Project    string
-	PID        int
-	PGID       int
-	Command    []string
-	Env        map[string]string
+	Project string
+	PID     int
+	PGID    int
+	Command []string
+	Env     map[string]string
+	// EnvGiven names the variables of Env given for this task (--env,
+	// --env-file) rather than inherited; nil when not recorded (older
+	// tasks, or listings, which do not read it).
+	EnvGiven   []string
 	Cwd        string
 	Status     Status
 	ExitCode   *int
@@ -101,6 +105,18 @@ type Task struct {
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port
+	// Usage is what the task's process group costs now; nil when nobody
+	// measured (lists do not), zero for a task that no longer runs.
+	Usage *Usage
+}
+
+// Usage is what a running task costs, summed over its process group.
+type Usage struct {
+	// CPUPercent is the share of one core used over the last interval
+	// measured: 200 is two cores busy.
+	CPUPercent float64
+	// RSSBytes is the resident memory of its processes.
+	RSSBytes int64
 }
 
 // ShortID is the id as shown in tables: enough to be unique in practice.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/ghostproject/ghost/ghost-core/ports"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,23 @@ func TestFormatRuntime(t *testing.T) {
 	} {
 		if got := FormatRuntime(d); got != want {
 			t.Errorf("FormatRuntime(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestUsageTexts(t *testing.T) {
+	tk := Task{Status: Running, Usage: &Usage{CPUPercent: 12.345, RSSBytes: 13 << 20},
+		Ports: []ports.Port{{Protocol: "tcp", Address: "0.0.0.0", Port: 8080}, {Protocol: "tcp", Address: "::", Port: 8080}, {Protocol: "udp", Address: "0.0.0.0", Port: 5353}}}
+	if got := tk.CPUText() + " " + tk.MemText() + " " + tk.PortsText(); got != "12.3 13.0M 8080,5353/udp" {
+		t.Errorf("texts %q", got)
+	}
+	tk.Status = Exited
+	if got := tk.CPUText() + tk.MemText(); got != "--" {
+		t.Errorf("finished: %q", got)
+	}
+	for n, want := range map[int64]string{0: "0B", 1023: "1023B", 4096: "4.0K", 150 << 20: "150M", 3 << 30: "3.0G"} {
+		if got := FormatBytes(n); got != want {
+			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -27,6 +27,7 @@ func listCommand() *cli.Command {
 			&cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: "only the tasks of `PROJECT` (started by ghost up)"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array of task objects"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print task ids only, one a line"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "`wide`: add CPU %, memory (RSS) and listening ports of running tasks"},
 		},
 		Action: list,
 	}
@@ -39,6 +40,14 @@ func list(c *cli.Context) error {
 	statuses, err := parseStatuses(c.String("status"))
 	if err != nil {
 		return err
+	}
+	wide := false
+	switch o := c.String("output"); o {
+	case "", "table":
+	case "wide":
+		wide = true
+	default:
+		return usageError("list", "invalid --output %q: want wide", o)
 	}
 	e, err := openEngine()
 	if err != nil {
@@ -54,6 +63,8 @@ func list(c *cli.Context) error {
 		err = listJSON(ctx, e, f, c.App.Writer)
 	case c.Bool("quiet"):
 		err = listIDs(ctx, e, f, c.App.Writer)
+	case wide:
+		err = listWide(ctx, e, f, c.App.Writer)
 	default:
 		err = listTable(ctx, e, f, c.App.Writer)
 	}
@@ -164,4 +175,35 @@ func writeJSON(c *cli.Context, v any) error {
 	}
 	_, err := c.App.Writer.Write(task.EscapeInvisible(buf.Bytes()))
 	return err
+}
+
+// listWide is the table with what running tasks cost: CPU share over
+// measureWindow, resident memory and listening ports of each process
+// group. Those are measured together, so the tasks are held.
+func listWide(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
+	tasks, err := e.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	engine.MeasureWindow(ctx, tasks, measureWindow)
+	now := time.Now()
+	tb := newTable("ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "CPU%", "MEM", "PORTS", "COMMAND")
+	var scratch []byte
+	for _, t := range tasks {
+		tb.add(t.ShortID())
+		tb.add(orDash(t.Name))
+		tb.add(string(t.Status))
+		tb.add(t.ExitText())
+		scratch = appendPID(scratch[:0], t.PID)
+		tb.addPrintable(scratch)
+		scratch = appendStarted(scratch[:0], t.StartedAt, now)
+		tb.addPrintable(scratch)
+		scratch = task.AppendRuntime(scratch[:0], t.Runtime(now))
+		tb.addPrintable(scratch)
+		tb.add(t.CPUText())
+		tb.add(t.MemText())
+		tb.add(t.PortsText())
+		tb.add(printable.Quote(t.Command))
+	}
+	return tb.write(out, termWidth(out))
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -168,6 +169,7 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 		}
 	}
 	env := task.EnvMap(os.Environ())
+	given := []string{} // recorded, so that details show them apart from the inherited
 	if path := c.String("env-file"); path != "" {
 		pairs, err := readEnvFile(path)
 		if err != nil {
@@ -175,6 +177,7 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 		}
 		for _, kv := range pairs {
 			env[kv[0]] = kv[1]
+			given = append(given, kv[0])
 		}
 	}
 	for _, kv := range c.StringSlice("env") {
@@ -183,14 +186,17 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 			return engine.RunOptions{}, usageError("run", "invalid --env %w", err)
 		}
 		env[k] = v
+		given = append(given, k)
 	}
+	slices.Sort(given)
+	given = slices.Compact(given)
 	policy, err := logPolicy(c)
 	if err != nil {
 		return engine.RunOptions{}, err
 	}
 	o := engine.RunOptions{
 		Name: name, Command: c.Args().Slice(), Cwd: filepath.Clean(cwd),
-		Env: task.EnvList(env), Log: policy, TTY: c.Bool("tty"),
+		Env: task.EnvList(env), EnvGiven: given, Log: policy, TTY: c.Bool("tty"),
 	}
 	if c.IsSet("tty-size") {
 		if !o.TTY {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/ports"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -25,17 +26,21 @@ func statusCommand() *cli.Command {
 	}
 }
 
+// measureWindow is how long status and list -o wide watch running tasks
+// to give their CPU share: long enough for a few of the kernel's 10 ms
+// ticks, short enough not to keep a person waiting.
+const measureWindow = 200 * time.Millisecond
+
 func status(c *cli.Context) error {
 	e, t, err := openTask(context.Background(), c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	t.Ports = []ports.Port{}
-	if t.Status == task.Running {
-		if ps, err := ports.Listening(t.PGID); err == nil && ps != nil {
-			t.Ports = ps
-		}
+	ts := []task.Task{t}
+	engine.MeasureWindow(context.Background(), ts, measureWindow)
+	if t = ts[0]; t.Ports == nil {
+		t.Ports = []ports.Port{} // the system could not say: none seen
 	}
 	t.Leftovers = e.Leftovers(t)
 	if c.Bool("json") {

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"syscall"
 	"time"
 
@@ -26,8 +28,7 @@ func (u *UI) ask(question string, yes func()) {
 func (u *UI) answer(yes bool) {
 	c := u.confirm
 	u.confirm = nil
-	u.message = ""
-	u.renderStatus()
+	u.clearMessage()
 	if yes {
 		c.yes()
 	}
@@ -41,24 +42,32 @@ func (u *UI) background(done string, action func(ctx context.Context) error) {
 		u.app.QueueUpdateDraw(func() {
 			if err != nil {
 				u.setError("%v", err)
-			} else {
+			} else if done != "" {
 				u.setMessage("%s", done)
 			}
 		})
 	}()
 }
 
-func (u *UI) askStop() {
+// runningSelected is the selected task if it runs; else it says why not.
+func (u *UI) runningSelected() (task.Task, bool) {
 	t := u.selectedTask()
 	if t == nil {
-		return
+		return task.Task{}, false
 	}
 	if t.Status != task.Running {
 		u.setError("%s is not running", t.ShortID())
+		return task.Task{}, false
+	}
+	return *t, true
+}
+
+func (u *UI) askStop() {
+	tk, ok := u.runningSelected()
+	if !ok {
 		return
 	}
-	tk := *t
-	u.ask("stop "+tk.ShortID()+" "+safe(orDash(tk.Name))+"?", func() {
+	u.ask("stop "+tk.ShortID()+" "+orDash(tk.Name)+"?", func() {
 		u.setMessage("stopping %s…", tk.ShortID())
 		u.background("stopped "+tk.ShortID(), func(ctx context.Context) error {
 			_, err := u.eng.Stop(ctx, tk, stopGrace)
@@ -67,16 +76,16 @@ func (u *UI) askStop() {
 	})
 }
 
-func (u *UI) kill() {
-	t := u.selectedTask()
-	if t == nil {
+func (u *UI) askKill() {
+	tk, ok := u.runningSelected()
+	if !ok {
 		return
 	}
-	if err := u.eng.Signal(context.Background(), *t, syscall.SIGKILL); err != nil {
-		u.setError("kill: %v", err)
-		return
-	}
-	u.setMessage("sent SIGKILL to %s", t.ShortID())
+	u.ask("kill "+tk.ShortID()+" "+orDash(tk.Name)+" with SIGKILL, no time to clean up?", func() {
+		u.background("sent SIGKILL to "+tk.ShortID(), func(ctx context.Context) error {
+			return u.eng.Signal(ctx, tk, syscall.SIGKILL)
+		})
+	})
 }
 
 func (u *UI) restart() {
@@ -86,10 +95,14 @@ func (u *UI) restart() {
 	}
 	tk := *t
 	u.setMessage("restarting %s…", tk.ShortID())
-	u.background("restarted "+tk.ShortID(), func(ctx context.Context) error {
+	u.background("", func(ctx context.Context) error {
 		fresh, err := u.eng.Restart(ctx, tk, stopGrace, logs.DefaultPolicy)
 		if err == nil {
-			u.app.QueueUpdateDraw(func() { u.selectedID = fresh.ID; u.reload() })
+			u.app.QueueUpdateDraw(func() {
+				u.selectedID = fresh.ID
+				u.reload()
+				u.setMessage("restarted %s as %s", tk.ShortID(), fresh.ShortID())
+			})
 		}
 		return err
 	})
@@ -110,7 +123,70 @@ func (u *UI) askRemove() {
 			u.setError("remove: %v", err)
 			return
 		}
+		// The selection goes to the next row, where the eye already is.
+		at := u.selectedIndex()
+		if at+1 < len(u.shown) {
+			u.selectedID = u.shown[at+1].ID
+		} else if at > 0 {
+			u.selectedID = u.shown[at-1].ID
+		}
 		u.setMessage("removed %s", tk.ShortID())
 		u.reload()
 	})
+}
+
+// copyID puts the selected task's id on the clipboard with OSC 52, which
+// the terminal handles, so it works over SSH and inside tmux (with
+// set-clipboard on).
+func (u *UI) copyID() {
+	t := u.selectedTask()
+	if t == nil {
+		return
+	}
+	if u.screen == nil {
+		u.setError("no terminal to copy to")
+		return
+	}
+	u.screen.SetClipboard([]byte(t.ID))
+	u.setMessage("copied %s to the clipboard", t.ID)
+}
+
+// openPager shows the whole log of the selected task in $PAGER (less by
+// default), as the pane shows it: escape sequences out, control bytes
+// visible. The screen is handed to the pager and taken back after.
+func (u *UI) openPager() {
+	t := u.selectedTask()
+	if t == nil {
+		return
+	}
+	pager := os.Getenv("PAGER")
+	if pager == "" {
+		pager = "less"
+	}
+	dir, id := u.eng.Dir.LogDir(), t.ID
+	var runErr error
+	ok := u.app.Suspend(func() {
+		cmd := exec.Command("/bin/sh", "-c", pager)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			runErr = err
+			return
+		}
+		if err := cmd.Start(); err != nil {
+			runErr = err
+			return
+		}
+		go func() {
+			pagerText(in, dir, id)
+			in.Close()
+		}()
+		runErr = cmd.Wait()
+	})
+	switch {
+	case !ok:
+		u.setError("cannot open the pager now")
+	case runErr != nil:
+		u.setError("pager %s: %v", pager, runErr)
+	}
 }

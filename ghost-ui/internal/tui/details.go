@@ -3,39 +3,56 @@ package tui
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/rivo/tview"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-// secretKey matches environment variable names whose values are masked
-// in the details view: someone may be looking over your shoulder.
-var secretKey = regexp.MustCompile(`(?i)(TOKEN|SECRET|PASSW|PWD|KEY|CREDENTIAL|AUTH|PRIVATE|SESSION|COOKIE|SIGNATURE|DSN|CERT)`)
-
-// maskedValue is shown in place of a secret.
-const maskedValue = "********"
-
 // showDetails opens the details view of the selected task.
 func (u *UI) showDetails() {
+	if u.selectedTask() == nil {
+		return
+	}
+	if !u.renderDetails() {
+		return
+	}
+	u.details.ScrollToBeginning()
+	u.pages.ShowPage("details")
+	u.app.SetFocus(u.details)
+}
+
+// refreshDetails keeps an open details view up to date with its task.
+func (u *UI) refreshDetails() {
+	if name, _ := u.pages.GetFrontPage(); name == "details" {
+		row, col := u.details.GetScrollOffset()
+		if u.renderDetails() {
+			u.details.ScrollTo(row, col)
+		}
+	}
+}
+
+func (u *UI) renderDetails() bool {
 	t := u.selectedTask()
 	if t == nil {
-		return
+		return false
 	}
 	full, err := u.eng.Store.Get(context.Background(), t.ID)
 	if err != nil {
 		u.setError("reading task: %v", err)
-		return
+		return false
 	}
 	full.Status, full.ExitCode, full.Signal, full.FinishedAt = t.Status, t.ExitCode, t.Signal, t.FinishedAt
-	u.details.SetText(detailsText(full, u.now())).ScrollToBeginning()
-	u.pages.ShowPage("details")
-	u.app.SetFocus(u.details)
+	m := u.measured(full)
+	full.Usage, full.Ports = m.Usage, m.Ports
+	u.details.SetText(detailsText(full, u.now()))
+	return true
 }
 
 func detailsText(t task.Task, now time.Time) string {
@@ -43,22 +60,39 @@ func detailsText(t task.Task, now time.Time) string {
 	for _, f := range t.Describe(now, printable.Quote) {
 		fmt.Fprintf(&b, "[::b]%-10s[::-] %s\n", f.Label, tview.Escape(safe(f.Value)))
 	}
-	fmt.Fprintf(&b, "\n[::b]environment[::-] (%d variables; secret-looking values masked)\n", len(t.Env))
 	keys := make([]string, 0, len(t.Env))
 	for k := range t.Env {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	line := func(k string) {
+		fmt.Fprintf(&b, "  %s=%s\n", tview.Escape(safe(k)), tview.Escape(safe(engine.MaskEnv(k, t.Env[k]))))
+	}
+	if t.EnvGiven == nil {
+		fmt.Fprintf(&b, "\n[::b]environment[::-] (%d variables; secrets masked; which were given is not recorded for this task)\n", len(t.Env))
+		for _, k := range keys {
+			line(k)
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "\n[::b]given[::-] (--env, --env-file: %d; secrets masked)\n", len(t.EnvGiven))
+	if len(t.EnvGiven) == 0 {
+		b.WriteString("  none\n")
+	}
 	for _, k := range keys {
-		fmt.Fprintf(&b, "  %s=%s\n", tview.Escape(safe(k)), tview.Escape(safe(maskEnv(k, t.Env[k]))))
+		if slices.Contains(t.EnvGiven, k) {
+			line(k)
+		}
+	}
+	fmt.Fprintf(&b, "\n[::b]inherited[::-] (from the shell that started it: %d; secrets masked)\n", len(t.Env)-len(t.EnvGiven))
+	for _, k := range keys {
+		if !slices.Contains(t.EnvGiven, k) {
+			line(k)
+		}
 	}
 	return b.String()
 }
 
-// maskEnv hides the value of a secret-looking variable.
-func maskEnv(key, value string) string {
-	if value != "" && secretKey.MatchString(key) {
-		return maskedValue
-	}
-	return value
-}
+// safe makes untrusted text printable; tview.Escape is applied on top
+// wherever a widget reads colour tags.
+func safe(s string) string { return printable.String(s) }

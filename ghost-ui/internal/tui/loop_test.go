@@ -75,7 +75,7 @@ func TestEventLoopLiveUpdatesAndKeys(t *testing.T) {
 	})
 	screen.InjectKey(tcell.KeyRune, 'g', tcell.ModNone)
 	eventually(t, u, "the log pane shows its output", func() bool {
-		return u.selectedID == started.ID && strings.Contains(u.logView.GetText(true), "hello from live")
+		return u.selectedID == started.ID && strings.Contains(u.log.text(), "hello from live")
 	})
 	screen.InjectKey(tcell.KeyRune, 's', tcell.ModNone)
 	eventually(t, u, "stop asks", func() bool { return u.confirm != nil })

@@ -6,80 +6,287 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
+	"github.com/rivo/uniseg"
 
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-var columns = []string{"ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND"}
+// column is one column of the task table. Widths are measured over every
+// row shown, not only those on screen, so they do not change while
+// scrolling; when the screen is narrow, columns go in order of drop
+// (highest first) and COMMAND, what a person reads a row by, stays.
+type column struct {
+	title string
+	min   int // never narrower
+	max   int // never wider, 0: no cap
+	drop  int // 0: never dropped
+	text  func(u *UI, t task.Task) string
+}
 
-// safe makes untrusted text printable; tview.Escape is applied on top
-// wherever a widget reads colour tags.
-func safe(s string) string { return printable.String(s) }
+var columns = []column{
+	{"ID", 8, 8, 0, func(_ *UI, t task.Task) string { return t.ShortID() }},
+	{"NAME", 4, 16, 2, func(_ *UI, t task.Task) string { return orDash(t.Name) }},
+	{"STATE", 7, 0, 0, func(_ *UI, t task.Task) string { return string(t.Status) }},
+	{"EXIT", 4, 9, 6, func(_ *UI, t task.Task) string { return t.ExitText() }},
+	{"PID", 5, 0, 7, func(_ *UI, t task.Task) string { return pidText(t.PID) }},
+	{"STARTED", 8, 0, 9, func(u *UI, t task.Task) string { return startedText(t.StartedAt, u.now()) }},
+	{"RUNTIME", 7, 0, 3, func(u *UI, t task.Task) string { return task.FormatRuntime(t.Runtime(u.now())) }},
+	{"CPU%", 5, 0, 5, func(u *UI, t task.Task) string { return u.measured(t).CPUText() }},
+	{"MEM", 6, 0, 4, func(u *UI, t task.Task) string { return u.measured(t).MemText() }},
+	{"PORTS", 5, 15, 8, func(u *UI, t task.Task) string { return u.measured(t).PortsText() }},
+	{"COMMAND", 12, 0, 0, func(_ *UI, t task.Task) string { return printable.Quote(t.Command) }},
+}
 
-func (u *UI) renderTable() {
-	u.table.Clear()
+// Indexes of columns: COMMAND takes the rest of the width; the costs
+// are shown only when they say something.
+const (
+	cpuCol     = 7
+	memCol     = 8
+	portsCol   = 9
+	commandCol = 10
+)
+
+// measured is t with its last measured cost, if any.
+func (u *UI) measured(t task.Task) task.Task {
+	if m, ok := u.costs[t.ID]; ok && t.Status == task.Running {
+		t.Usage, t.Ports = m.Usage, m.Ports
+	}
+	return t
+}
+
+// measureWidths sizes the columns over every row shown.
+func (u *UI) measureWidths() {
+	u.widths = make([]int, len(columns))
 	for i, c := range columns {
-		u.table.SetCell(0, i, tview.NewTableCell(c).SetSelectable(false).SetAttributes(tcell.AttrBold))
+		u.widths[i] = max(c.min, len(c.title))
 	}
-	now := u.now()
-	selectedRow := 0
-	for r, t := range u.shown {
-		row := r + 1
-		cells := []string{
-			t.ShortID(), orDash(t.Name), string(t.Status), t.ExitText(), pidText(t.PID),
-			startedText(t.StartedAt, now), task.FormatRuntime(t.Runtime(now)), printable.Quote(t.Command),
+	u.anyRunning, u.anyPorts = false, false
+	for _, t := range u.shown {
+		if t.Status == task.Running {
+			u.anyRunning = true
+			u.anyPorts = u.anyPorts || len(u.measured(t).Ports) > 0
 		}
-		for i, text := range cells {
-			// Cells read colour tags, so untrusted text is escaped twice:
-			// for the terminal (printable) and for tview (Escape).
-			cell := tview.NewTableCell(tview.Escape(printable.String(text)))
-			switch i {
-			case 2:
-				cell.SetTextColor(stateColor(t))
-			case 1:
-				cell.SetMaxWidth(16)
-			case 7:
-				cell.SetExpansion(1)
+		for i, c := range columns {
+			if i == commandCol || i == 0 || i == 6 {
+				continue // fixed, or the rest of the line
 			}
-			u.table.SetCell(row, i, cell)
+			w := printable.Width(c.text(u, t))
+			if c.max > 0 {
+				w = min(w, c.max)
+			}
+			u.widths[i] = max(u.widths[i], w)
 		}
-		if t.ID == u.selectedID {
-			selectedRow = row
-		}
-	}
-	if selectedRow > 0 {
-		u.table.Select(selectedRow, 0)
 	}
 }
 
-// selectRow follows the table's cursor (keys or mouse) to a task id, so
-// the selection stays on the same task when the list changes.
-func (u *UI) selectRow(row int) {
-	if row < 1 || row > len(u.shown) {
+// layout picks the columns that fit in width w.
+func (u *UI) layout(w int) []int {
+	if len(u.widths) != len(columns) {
+		u.measureWidths()
+	}
+	shown := make([]int, 0, len(columns))
+	used := 0
+	for i := range columns {
+		// What a task costs matters only while one runs.
+		if (i == cpuCol || i == memCol) && !u.anyRunning || i == portsCol && !u.anyPorts {
+			continue
+		}
+		shown = append(shown, i)
+		if i != commandCol {
+			used += u.widths[i] + 1
+		}
+	}
+	for used+columns[commandCol].min > w {
+		worst, at := 0, -1
+		for k, i := range shown {
+			if columns[i].drop > worst {
+				worst, at = columns[i].drop, k
+			}
+		}
+		if at < 0 {
+			break
+		}
+		used -= u.widths[shown[at]] + 1
+		shown = append(shown[:at], shown[at+1:]...)
+	}
+	return shown
+}
+
+// taskTable draws the tasks shown: a header, then the rows on screen.
+type taskTable struct {
+	*tview.Box
+	u      *UI
+	offset int // the first row on screen
+	rows   int // rows on screen at the last draw, for paging
+}
+
+func newTaskTable(u *UI) *taskTable {
+	return &taskTable{Box: tview.NewBox(), u: u, rows: 10}
+}
+
+// Draw draws the header and the rows on screen, keeping the selected one
+// among them: after a filter or a resize the rows above it come back
+// into view rather than stay scrolled away.
+func (tb *taskTable) Draw(screen tcell.Screen) {
+	tb.Box.DrawForSubclass(screen, tb)
+	u := tb.u
+	x, y, w, h := tb.GetInnerRect()
+	if w <= 0 || h <= 0 {
 		return
 	}
-	if id := u.shown[row-1].ID; id != u.selectedID {
-		u.selectedID = id
-		u.showLog()
+	cols := u.layout(w)
+	tb.rows = max(1, h-1)
+	sel := u.selectedIndex()
+	n := len(u.shown)
+	tb.offset = min(tb.offset, max(0, n-tb.rows))
+	if sel >= 0 {
+		tb.offset = min(tb.offset, sel)
+		tb.offset = max(tb.offset, sel-tb.rows+1)
+	}
+	tb.offset = max(0, tb.offset)
+	bold := tcell.StyleDefault.Bold(true)
+	u.drawRow(screen, x, y, w, cols, func(i int) (string, tcell.Style) { return columns[i].title, bold })
+	if n == 0 {
+		msg := "no tasks"
+		if u.filterText != "" || u.states != allStates {
+			msg = "no task matches"
+		}
+		putText(screen, x, y+1, w, msg, tcell.StyleDefault.Dim(true))
+		return
+	}
+	focused := tb.HasFocus()
+	for r := 0; r < tb.rows && tb.offset+r < n; r++ {
+		t := u.shown[tb.offset+r]
+		selected := tb.offset+r == sel
+		u.drawRow(screen, x, y+1+r, w, cols, func(i int) (string, tcell.Style) {
+			style := tcell.StyleDefault
+			if i == 2 {
+				style = style.Foreground(stateColor(t))
+			}
+			if selected {
+				style = style.Reverse(true)
+				if !focused {
+					style = style.Dim(true)
+				}
+			}
+			return printable.String(columns[i].text(u, t)), style
+		})
 	}
 }
 
-// move shifts the selection by delta rows, clamped to the list.
+// drawRow lays out one row's cells; a selected row is filled to the edge.
+func (u *UI) drawRow(screen tcell.Screen, x, y, w int, cols []int, cell func(int) (string, tcell.Style)) {
+	cx := 0
+	var last tcell.Style
+	for _, i := range cols {
+		text, style := cell(i)
+		width := u.widths[i]
+		if i == commandCol {
+			width = w - cx
+		}
+		if width <= 0 || cx >= w {
+			break
+		}
+		width = min(width, w-cx)
+		putText(screen, x+cx, y, width, truncate(text, width), style)
+		cx += width
+		last = style.Foreground(tcell.ColorDefault).Bold(false)
+		if i != commandCol && cx < w {
+			screen.SetContent(x+cx, y, ' ', nil, last)
+			cx++
+		}
+	}
+}
+
+// truncate cuts printable text to width cells, ending with "…".
+func truncate(s string, width int) string { return printable.Truncate(s, width) }
+
+// putText draws printable text from x, at most w cells, and fills the
+// rest of the w cells with style's background.
+func putText(screen tcell.Screen, x, y, w int, text string, style tcell.Style) int {
+	col := 0
+	state := -1
+	for len(text) > 0 && col < w {
+		cluster, rest, boundaries, st := uniseg.StepString(text, state)
+		state = st
+		width := boundaries >> uniseg.ShiftWidth
+		text = rest
+		if width <= 0 {
+			continue
+		}
+		if col+width > w {
+			break
+		}
+		runes := []rune(cluster)
+		screen.SetContent(x+col, y, runes[0], runes[1:], style)
+		col += width
+	}
+	for c := col; c < w; c++ {
+		screen.SetContent(x+c, y, ' ', nil, style)
+	}
+	return col
+}
+
+// MouseHandler selects the row clicked and moves with the wheel.
+func (tb *taskTable) MouseHandler() func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {
+	return tb.WrapMouseHandler(func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {
+		mx, my := event.Position()
+		if !tb.InRect(mx, my) {
+			return false, nil
+		}
+		switch action {
+		case tview.MouseLeftDown, tview.MouseLeftClick:
+			setFocus(tb)
+			_, y, _, _ := tb.GetInnerRect()
+			if i := tb.offset + my - y - 1; my > y && i < len(tb.u.shown) {
+				tb.u.selectIndex(i)
+			}
+			return true, nil
+		case tview.MouseScrollUp:
+			tb.u.move(-3)
+			return true, nil
+		case tview.MouseScrollDown:
+			tb.u.move(3)
+			return true, nil
+		}
+		return false, nil
+	})
+}
+
+// selectedIndex is the selected task's place in shown, or -1.
+func (u *UI) selectedIndex() int {
+	for i := range u.shown {
+		if u.shown[i].ID == u.selectedID {
+			return i
+		}
+	}
+	return -1
+}
+
+// selectIndex selects the i-th task shown.
+func (u *UI) selectIndex(i int) {
+	if i < 0 || i >= len(u.shown) {
+		return
+	}
+	if id := u.shown[i].ID; id != u.selectedID {
+		u.selectedID = id
+		u.showLog()
+		u.refreshDetails()
+	}
+}
+
+// move shifts the selection by delta rows, clamped to the list. Moving
+// past the last row loads older tasks when there are more.
 func (u *UI) move(delta int) {
 	if len(u.shown) == 0 {
 		return
 	}
-	i := 0
-	for j, t := range u.shown {
-		if t.ID == u.selectedID {
-			i = j
-		}
+	i := max(u.selectedIndex(), 0)
+	if i+delta >= len(u.shown) && u.more {
+		u.loadMore(delta >= 1<<20)
 	}
-	i = max(0, min(len(u.shown)-1, i+delta))
-	u.selectedID = u.shown[i].ID
-	u.table.Select(i+1, 0)
-	u.showLog()
+	u.selectIndex(max(0, min(len(u.shown)-1, i+delta)))
 }
 
 func stateColor(t task.Task) tcell.Color {
