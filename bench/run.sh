@@ -55,6 +55,7 @@ if [ "$measure" = 1 ]; then
   echo "running benchmarks (several minutes)..." >&2
   (cd ghost-cli && go test -run '^$' -bench 'Launch' -benchtime 41x -timeout 30m . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'FollowLatency|MonitorMemory' -benchtime 3x . ) | tee -a "$raw" >&2
+  (cd ghost-cli && go test -run '^$' -bench 'Restart$' -benchtime 3x . ) | tee -a "$raw" >&2
   # Throughput on a shared machine swings from run to run: more samples.
   (cd ghost-cli && go test -run '^$' -bench 'Capture' -benchtime 9x . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'History' -benchtime 15x -timeout 30m . ) | tee -a "$raw" >&2
@@ -102,6 +103,8 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| follow latency median < 10 ms | $(metric '^BenchmarkFollowLatency' ms-median) ms | $(verdict "$(metric '^BenchmarkFollowLatency' ms-median)" '<' 10) |"
   echo "| capture ≥ 80 % of a redirect | $(metric '^BenchmarkCapture' %-of-redirect) % | $(verdict "$(metric '^BenchmarkCapture' %-of-redirect)" '>=' 80) |"
   echo "| monitor PSS < 1 MiB (50 tasks) | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | $(verdict "$(metric '^BenchmarkMonitorMemory' KiB-PSS-median)" '<' 1024) |"
+  echo "| restart < 20 ms beyond its delay | $(metric '^BenchmarkRestart' ms-restart-median) ms (p90 $(metric '^BenchmarkRestart' ms-restart-p90) ms) | $(verdict "$(metric '^BenchmarkRestart' ms-restart-p90)" '<' 20) |"
+  echo "| a supervising monitor as small as one that does not (50 tasks) | $(metric '^BenchmarkRestart' KiB-PSS-median) KiB vs $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | $(verdict "$(metric '^BenchmarkRestart' KiB-PSS-median)" '<' 1024) |"
   echo "| ghost-ui idle < 1 % of a core (1,000 tasks) | $(metric '^BenchmarkUIIdleHistory' %-of-a-core) % | $(verdict "$(metric '^BenchmarkUIIdleHistory' %-of-a-core)" '<' 1) |"
   echo "| ghost-ui following 2,000 lines/s < 10 % | $(metric '^BenchmarkUIFollowLines' %-of-a-core) % | $(verdict "$(metric '^BenchmarkUIFollowLines' %-of-a-core)" '<' 10) |"
   echo "| ghost-ui following a \\r spinner at 1,000 updates/s < 10 % | $(metric '^BenchmarkUIFollowSpinner' %-of-a-core) % | $(verdict "$(metric '^BenchmarkUIFollowSpinner' %-of-a-core)" '<' 10) |"
@@ -137,6 +140,8 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| follow latency: a line written by the task to \`ghost log -f\` printing it | $(metric '^BenchmarkFollowLatency' ms-median) ms (p90 $(metric '^BenchmarkFollowLatency' ms-p90) ms) | < 10 ms |"
   echo "| capture throughput: 512 MiB written as fast as possible, vs the same redirected to a file (9 runs; with the log index: capture time and stream of every read) | $(metric '^BenchmarkCapture' %-of-redirect) % | ≥ 80 % |"
   echo "| memory per running task: PSS of its monitor, 50 tasks running | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | < 1024 KiB |"
+  echo "| restart latency: from a run's end to the next run's process running, under \`--restart always\` without delay (monitor's clock, ms resolution) | $(metric '^BenchmarkRestart' ms-restart-median) ms (p90 $(metric '^BenchmarkRestart' ms-restart-p90) ms) | < 20 ms beyond the delay |"
+  echo "| memory of a supervising monitor between restarts: PSS once its task restarted and it waits in its second image, 50 tasks | $(metric '^BenchmarkRestart' KiB-PSS-median) KiB | as a monitor that does not supervise |"
   echo
   echo "A monitor's memory is a Go runtime's floor plus little: once the task has run a second with its output quiet, the monitor re-executes itself (same pid) to wait in a fresh image that never opened SQLite, and the figure above is taken from that image."
   echo

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -17,44 +19,8 @@ import (
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
-
-// ticker is a task for benchmarks: it prints N lines, each holding the
-// time it was written, one every interval. Run as "ghost-ticker N INTERVAL".
-func ticker() {
-	n, _ := strconv.Atoi(os.Args[1])
-	every, _ := time.ParseDuration(os.Args[2])
-	for range n {
-		time.Sleep(every)
-		fmt.Fprintf(os.Stdout, "%d\n", time.Now().UnixNano())
-	}
-}
-
-// pace is a task for benchmarks: it writes RATE updates a second for
-// ever, each its own write, as "ghost-pace RATE line" (numbered lines)
-// or "ghost-pace RATE spinner" (a percentage after a carriage return,
-// never a newline, as progress bars do).
-func pace() {
-	rate, _ := strconv.Atoi(os.Args[1])
-	spinner := os.Args[2] == "spinner"
-	start := time.Now()
-	tick := time.NewTicker(time.Millisecond)
-	var buf []byte
-	for n := 0; ; {
-		<-tick.C
-		for due := int(time.Since(start).Seconds() * float64(rate)); n < due; n++ {
-			buf = buf[:0]
-			if spinner {
-				buf = fmt.Appendf(buf, "\r\x1b[32m%3d%%\x1b[0m building", n%100)
-			} else {
-				buf = fmt.Appendf(buf, "line %d: GET /api/items?page=%d 200 in 3ms\n", n, n%97)
-			}
-			if _, err := os.Stdout.Write(buf); err != nil {
-				os.Exit(1)
-			}
-		}
-	}
-}
 
 func median(ds []time.Duration) time.Duration {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
@@ -218,7 +184,7 @@ func BenchmarkCapture(b *testing.B) {
 func BenchmarkMonitorMemory(b *testing.B) {
 	dir := b.TempDir()
 	defer stopAll(dir)
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -231,7 +197,7 @@ func BenchmarkMonitorMemory(b *testing.B) {
 			if err != nil {
 				b.Fatal(err, errOut)
 			}
-			tk, _ := e.Find(context.Background(), strings.TrimSpace(out))
+			tk, _ := e.Get(context.Background(), strings.TrimSpace(out))
 			monitors = append(monitors, tk.MonitorPID)
 		}
 		for _, pid := range monitors {
@@ -587,4 +553,74 @@ func BenchmarkMachine(b *testing.B) {
 	b.ReportMetric(float64(median(faults).Nanoseconds())/1000, "us-per-page-fault")
 	b.ReportMetric(float64(median(ghostStart).Microseconds())/1000, "ghost-version-ms")
 	b.ReportMetric(float64(median(trueStart).Microseconds())/1000, "true-ms")
+}
+
+// BenchmarkRestart measures supervision: the time from a run's end to the
+// next run's process running (a task that exits at once under --restart
+// always, without delay: each restart is what ghost adds), and the PSS of
+// monitors that supervise, each measured between restarts, once waiting
+// in its second image after its task restarted.
+func BenchmarkRestart(b *testing.B) {
+	dir := b.TempDir()
+	defer stopAll(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	var gaps []float64
+	var pss []int
+	round := 0
+	for b.Loop() {
+		round++
+		out, errOut, err := benchResult(dir, "run", "--restart", "always", "--restart-delay", "0", "--max-restarts", "20", "--", "true")
+		if err != nil {
+			b.Fatal(err, errOut)
+		}
+		id := strings.TrimSpace(out)
+		if _, err := e.Wait(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		runs, err := e.Runs(ctx, id)
+		if err != nil || len(runs) != 21 {
+			b.Fatalf("runs: %d, %v", len(runs), err)
+		}
+		for i := 1; i < len(runs); i++ {
+			gaps = append(gaps, float64(runs[i].StartedAt.Sub(runs[i-1].FinishedAt).Microseconds())/1000)
+		}
+		// 50 of them, as BenchmarkMonitorMemory: PSS shares the binary's
+		// pages among the processes that map them.
+		var monitors []int
+		for i := range 50 {
+			marker := filepath.Join(dir, fmt.Sprintf("ran-%d-%d", round, i))
+			out, errOut, err := benchResult(dir, "run", "--restart", "on-failure", "--restart-delay", "10ms", "--",
+				"sh", "-c", `[ -e "$0" ] && exec sleep 300; : > "$0"; exit 1`, marker)
+			if err != nil {
+				b.Fatal(err, errOut)
+			}
+			id := strings.TrimSpace(out)
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				if tk, _ := e.Get(ctx, id); tk.Restarts == 1 && tk.Status == task.Running {
+					monitors = append(monitors, tk.MonitorPID)
+					break
+				}
+				if time.Now().After(deadline) {
+					b.Fatal("the task did not restart")
+				}
+			}
+		}
+		for _, pid := range monitors {
+			waitSecondImage(b, pid)
+		}
+		for _, pid := range monitors {
+			pss = append(pss, pssKiB(pid))
+		}
+		stopAll(dir)
+	}
+	sort.Float64s(gaps)
+	sort.Ints(pss)
+	b.ReportMetric(gaps[len(gaps)/2], "ms-restart-median")
+	b.ReportMetric(gaps[len(gaps)*9/10], "ms-restart-p90")
+	b.ReportMetric(float64(pss[len(pss)/2]), "KiB-PSS-median")
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -254,12 +256,12 @@ func TestMonitorKilledTaskBecomesUnknown(t *testing.T) {
 	dir := t.TempDir()
 	cleanupTasks(t, dir)
 	id := strings.TrimSpace(ghost(t, dir, "run", "sleep", "300"))
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	tk, err := e.Find(context.Background(), id)
+	tk, err := e.Get(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +274,7 @@ func TestMonitorKilledTaskBecomesUnknown(t *testing.T) {
 	syscall.Kill(tk.PID, syscall.SIGKILL)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		tk, err = e.Find(context.Background(), id)
+		tk, err = e.Get(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,9 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,10 +20,8 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-cli/internal/command"
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
 	"github.com/ghostproject/ghost/ghost-core/proc"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -35,15 +33,19 @@ func TestMain(m *testing.M) {
 		os.Exit(monitor.Main())
 	}
 	testscript.Main(m, map[string]func(){
-		"ghost":        func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
-		"ghost-ticker": ticker,
-		"ghost-pace":   pace,
-		"test-server":  testServer,
-		"ghost-clock":  clock,
+		"ghost":           func() { os.Exit(command.Main(os.Args, os.Stdout, os.Stderr)) },
+		"ghost-ticker":    ticker,
+		"ghost-subreaper": subreaper,
+		"ghost-pace":      pace,
+		"test-server":     testServer,
+		"ghost-clock":     clock,
 	})
 }
 
 func TestScripts(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the scripts use sh, sleep and Unix signals; TestWindowsScripts runs testdata/windows")
+	}
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -77,21 +79,21 @@ func TestScripts(t *testing.T) {
 // processes, and waits for every monitor to be gone, so that removing the
 // data directory does not race a monitor's last writes.
 func stopAll(dir string) {
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		return
 	}
 	defer e.Close()
 	ctx := context.Background()
-	tasks, _ := e.List(ctx, store.Filter{})
+	tasks, _ := e.List(ctx, engine.Filter{})
 	for _, t := range tasks {
 		// A finished task may have left processes in its group, which
 		// its monitor waits for: stop reaches those too.
-		e.Stop(ctx, t, 0)
+		e.Stop(ctx, t.ID, 0)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for _, mon := range monitors(dir) {
-		for mon.Alive() && time.Now().Before(deadline) {
+		for mon.Live() && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
@@ -134,13 +136,13 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: waitfor TASK STATE")
 	}
-	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	e, err := engine.OpenDir(context.Background(), ts.Getenv("GHOST_DATA_DIR"))
 	ts.Check(err)
 	defer e.Close()
 	deadline := time.Now().Add(30 * time.Second)
 	var last task.Status
 	for time.Now().Before(deadline) {
-		tk, err := e.Find(context.Background(), args[0])
+		tk, err := e.Get(context.Background(), args[0])
 		ts.Check(err)
 		if last = tk.Status; string(last) == args[1] {
 			return
@@ -158,15 +160,15 @@ func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	re, err := regexp.Compile("(?m)" + args[1])
 	ts.Check(err)
-	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	e, err := engine.OpenDir(context.Background(), ts.Getenv("GHOST_DATA_DIR"))
 	ts.Check(err)
 	defer e.Close()
-	tk, err := e.Find(context.Background(), args[0])
+	tk, err := e.Get(context.Background(), args[0])
 	ts.Check(err)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		var b strings.Builder
-		ts.Check(logs.Copy(&b, e.Dir.LogDir(), tk.ID, -1))
+		ts.Check(e.Log(&b, tk.ID, engine.LogOptions{Tail: -1}))
 		if re.MatchString(b.String()) {
 			return
 		}
@@ -196,19 +198,6 @@ func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func processLives(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		if _, serr := os.Stat("/proc/self/stat"); serr == nil {
-			return false // Linux: no /proc entry, no process
-		}
-		return syscall.Kill(pid, 0) == nil // no /proc (macOS): ask the kernel
-	}
-	// A zombie has ended; only its parent has yet to collect it.
-	s := string(b)
-	return !strings.Contains(s[strings.LastIndexByte(s, ')'):], ") Z ")
 }
 
 // mode PATH PERM checks a file's permission bits, such as 0600.
@@ -332,12 +321,12 @@ func cmdWaitWarning(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	re, err := regexp.Compile(args[1])
 	ts.Check(err)
-	e, err := engine.OpenDir(ts.Getenv("GHOST_DATA_DIR"))
+	e, err := engine.OpenDir(context.Background(), ts.Getenv("GHOST_DATA_DIR"))
 	ts.Check(err)
 	defer e.Close()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		tk, err := e.Find(context.Background(), args[0])
+		tk, err := e.Get(context.Background(), args[0])
 		ts.Check(err)
 		if re.MatchString(tk.LogError) {
 			return

@@ -216,7 +216,7 @@ func waitMonitors(t *testing.T, dir string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for _, mon := range monitors(dir) {
-		for mon.Alive() {
+		for mon.Live() {
 			if time.Now().After(deadline) {
 				t.Fatalf("monitor %d still runs", mon.PID)
 			}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Faults and load inflicted on the real binary, one test per row of
@@ -21,7 +23,6 @@ import (
 	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -131,7 +132,7 @@ func ghostWait(t *testing.T, dir, id string) {
 func TestTenThousandTasksInHistory(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,14 +259,14 @@ func TestLauncherKilledMidway(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		tasks, err := e.List(context.Background(), store.Filter{})
+		tasks, err := e.List(context.Background(), engine.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -400,12 +401,12 @@ func TestRealPidReuse(t *testing.T) {
 // process group.
 func runningTask(t *testing.T, dir, id string) task.Task {
 	t.Helper()
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	tk, err := e.Find(context.Background(), id)
+	tk, err := e.Get(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

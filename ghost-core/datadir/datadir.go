@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // ErrUnsafe reports a data directory that others could read or write, or
@@ -22,28 +21,19 @@ type Dir struct {
 }
 
 // Locate returns the data directory named by the environment, without
-// creating it: $GHOST_DATA_DIR, else $XDG_DATA_HOME/ghost, else
-// ~/.local/share/ghost.
+// creating it: $GHOST_DATA_DIR, else the platform's place for a user's
+// machine-local data: $XDG_DATA_HOME/ghost, else ~/.local/share/ghost on
+// Unix; %LOCALAPPDATA%\ghost on Windows.
 func Locate(getenv func(string) string) (string, error) {
 	if d := getenv("GHOST_DATA_DIR"); d != "" {
 		return filepath.Abs(d)
 	}
-	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "ghost"), nil
-	}
-	home := getenv("HOME")
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("finding home directory: %w", err)
-		}
-		home = h
-	}
-	return filepath.Join(home, ".local", "share", "ghost"), nil
+	return defaultDir(getenv)
 }
 
 // Open creates the directory and its logs/ subdirectory when missing (mode
-// 0700) and refuses one that is unsafe.
+// 0700; on Windows, an ACL that lets in only the user) and refuses one that
+// is unsafe.
 func Open(path string) (Dir, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -92,30 +82,10 @@ func ensure(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
-	if err := os.Mkdir(path, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+	if err := mkdirPrivate(path); err != nil && !errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
-	// Mkdir honours the umask only by removing bits, so 0700 stays 0700; a
-	// directory that already existed is checked rather than silently fixed.
+	// A directory that already existed is checked rather than silently
+	// fixed.
 	return check(path)
-}
-
-func check(path string) error {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return fmt.Errorf("checking data directory: %w", err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s: %w: not a directory", path, ErrUnsafe)
-	}
-	if fi.Mode().Perm()&0o022 != 0 {
-		return fmt.Errorf("%s: %w: writable by others (mode %04o); run chmod 700 on it", path, ErrUnsafe, fi.Mode().Perm())
-	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
-		return fmt.Errorf("%s: %w: owned by uid %d, not by you", path, ErrUnsafe, st.Uid)
-	}
-	if err := syscall.Access(path, 0x2|0x1); err != nil { // W_OK|X_OK
-		return fmt.Errorf("%s: %w", path, &os.PathError{Op: "write", Path: path, Err: err})
-	}
-	return nil
 }

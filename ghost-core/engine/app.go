@@ -16,7 +16,6 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/procfile"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -267,6 +266,8 @@ type UpOptions struct {
 	// Settle is how long Up watches the services it started for an early
 	// end, which makes them fail; 0 does not watch.
 	Settle time.Duration
+	// Restart is the restart policy of the tasks started.
+	Restart task.RestartPolicy
 }
 
 // UpResult is what Up did for one service.
@@ -310,9 +311,9 @@ func (e *Engine) Up(ctx context.Context, app App, services []Service, o UpOption
 
 func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, o UpOptions) UpResult {
 	r := UpResult{Service: s.Name, Action: Started}
-	opts := RunOptions{
+	opts := Spec{
 		Name: TaskName(app.Project, s.Name), Project: app.Project,
-		Command: []string{"sh", "-c", s.Command}, Cwd: app.Dir, Env: s.Env, Log: o.Log,
+		Command: shellArgv(s.Command), Cwd: app.Dir, Env: s.Env, Log: o.Log, Restart: o.Restart,
 	}
 	if cur != nil {
 		if sameRun(*cur, opts) {
@@ -323,7 +324,7 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 			return r
 		}
 		r.Action = Restarted
-		if _, err := e.Stop(ctx, *cur, o.Grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
+		if _, err := e.Stop(ctx, cur.ID, o.Grace); err != nil && !errors.Is(err, task.ErrNotRunning) {
 			r.Task, r.Err = *cur, err
 			return r
 		}
@@ -355,11 +356,11 @@ func (e *Engine) markEnded(ctx context.Context, results []UpResult) {
 		if r.Err != nil || r.Action == Running {
 			continue
 		}
-		t, err := e.Store.Get(ctx, r.Task.ID)
+		t, err := e.Get(ctx, r.Task.ID) // reconciled
 		if err != nil {
 			continue
 		}
-		if t = e.Reconcile(ctx, t); t.Status != task.Running {
+		if t.Status != task.Running {
 			results[i].Task = t
 			results[i].Err = fmt.Errorf("%w: %s", ErrNotUp, endText(t))
 		}
@@ -389,7 +390,7 @@ var sessionVars = map[string]bool{
 
 // sameRun reports whether task t runs what opts would start: the same
 // command, directory and environment, terminal session aside.
-func sameRun(t task.Task, opts RunOptions) bool {
+func sameRun(t task.Task, opts Spec) bool {
 	if !slices.Equal(t.Command, opts.Command) || t.Cwd != opts.Cwd {
 		return false
 	}
@@ -413,7 +414,7 @@ func sameRun(t task.Task, opts RunOptions) bool {
 // projectTasks returns the project's tasks that have not ended for good,
 // by name, in full (environment included) and in their true state.
 func (e *Engine) projectTasks(ctx context.Context, project string) (map[string]*task.Task, error) {
-	listed, err := e.Store.List(ctx, store.Filter{Project: project})
+	listed, err := e.List(ctx, Filter{Project: project})
 	if err != nil {
 		return nil, err
 	}
@@ -422,11 +423,11 @@ func (e *Engine) projectTasks(ctx context.Context, project string) (map[string]*
 		if l.Status.Finished() {
 			continue
 		}
-		t, err := e.Store.Get(ctx, l.ID)
+		t, err := e.Get(ctx, l.ID) // in full, reconciled
 		if err != nil {
 			continue // removed meanwhile
 		}
-		if t = e.Reconcile(ctx, t); t.Status.Finished() {
+		if t.Status.Finished() {
 			continue
 		}
 		if _, dup := out[t.Name]; !dup { // newest first: keep the newest
@@ -476,9 +477,11 @@ func (e *Engine) Down(ctx context.Context, project string, services []string, gr
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			done, err := e.Stop(ctx, t, grace)
+			done, err := e.Stop(ctx, t.ID, grace)
 			if errors.Is(err, task.ErrNotRunning) {
-				done, err = e.Reconcile(ctx, t), nil // ended by itself meanwhile
+				if done, err = e.Get(ctx, t.ID); err != nil { // ended by itself meanwhile
+					done, err = t, nil
+				}
 			}
 			results[i] = DownResult{Task: done, Err: err}
 		}()
@@ -489,20 +492,20 @@ func (e *Engine) Down(ctx context.Context, project string, services []string, gr
 
 // ProjectLatest returns, for each task name in the project, its newest
 // task, running or not, in name order: what `ghost log -p` shows.
-func (e *Engine) ProjectLatest(ctx context.Context, project string) ([]task.Task, error) {
-	listed, err := e.List(ctx, store.Filter{Project: project})
+func (e *Engine) ProjectLatest(ctx context.Context, project string) ([]task.Listing, error) {
+	listed, err := e.List(ctx, Filter{Project: project})
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
-	var out []task.Task
+	var out []task.Listing
 	for _, t := range listed {
 		if !seen[t.Name] {
 			seen[t.Name] = true
 			out = append(out, t)
 		}
 	}
-	slices.SortFunc(out, func(a, b task.Task) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b task.Listing) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
@@ -520,7 +523,7 @@ type LinesOptions struct {
 	// from its start.
 	Project string
 	// Added learns of a task added to the stream.
-	Added func(i int, t task.Task)
+	Added func(i int, t task.Listing)
 	// Idle is called, when following, once all output so far is given.
 	Idle func() error
 }
@@ -533,7 +536,7 @@ const discoverEvery = time.Second
 // lines (see logs.Merge), merged by capture time: what they hold now, and
 // when following what comes after, until every task has ended for good or
 // ctx ends.
-func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOptions, emit func(i int, r LogRecord) error) error {
+func (e *Engine) FollowLines(ctx context.Context, tasks []task.Listing, o LinesOptions, emit func(i int, r LogRecord) error) error {
 	query := o.Query
 	if query == nil {
 		query = func() LogQuery { return LogQuery{Tail: -1} }
@@ -565,7 +568,7 @@ func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOpti
 				return nil
 			}
 			last = time.Now()
-			listed, err := e.Store.List(ctx, store.Filter{Project: o.Project})
+			listed, err := e.List(ctx, Filter{Project: o.Project})
 			if err != nil {
 				return nil // look again next time
 			}
@@ -590,5 +593,5 @@ func (e *Engine) FollowLines(ctx context.Context, tasks []task.Task, o LinesOpti
 			return added
 		}
 	}
-	return logs.Merge(ctx, e.Dir.LogDir(), sources, mo, emit)
+	return logs.Merge(ctx, e.dir.LogDir(), sources, mo, emit)
 }

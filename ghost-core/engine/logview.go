@@ -15,7 +15,7 @@ type LogView = logs.View
 // OpenLog opens a view of task id's output as it stands now; the caller
 // closes it.
 func (e *Engine) OpenLog(id string) (*LogView, error) {
-	return logs.OpenView(e.Dir.LogDir(), id)
+	return logs.OpenView(e.dir.LogDir(), id)
 }
 
 // WithPorts returns t with the sockets its process group listens on: an

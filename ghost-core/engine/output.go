@@ -95,13 +95,13 @@ type LogFollower = logs.LineFollower
 
 // NewLogFollower starts reading task id's log for the lines q selects.
 func (e *Engine) NewLogFollower(id string, q LogQuery) (*LogFollower, error) {
-	return logs.NewLineFollower(e.Dir.LogDir(), id, q)
+	return logs.NewLineFollower(e.dir.LogDir(), id, q)
 }
 
 // LogLines gives fn the lines q selects of task id's output as it is now,
 // across its rotated files, an unfinished last line included.
 func (e *Engine) LogLines(id string, q LogQuery, fn func(LogRecord) error) error {
-	return logs.Lines(e.Dir.LogDir(), id, q, fn)
+	return logs.Lines(e.dir.LogDir(), id, q, fn)
 }
 
 // FollowLogLines gives fn the lines q selects of task id's output, then
@@ -110,5 +110,5 @@ func (e *Engine) LogLines(id string, q LogQuery, fn func(LogRecord) error) error
 func (e *Engine) FollowLogLines(ctx context.Context, id string, q LogQuery, fn func(LogRecord) error) error {
 	w := e.WatchTask(id)
 	defer w.Close()
-	return logs.FollowLines(ctx, e.Dir.LogDir(), id, q, e.Ended(ctx, id), w.C, fn)
+	return logs.FollowLines(ctx, e.dir.LogDir(), id, q, e.Ended(ctx, id), w.C, fn)
 }

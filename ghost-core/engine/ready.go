@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"time"
 
-	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/ports"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -50,36 +48,31 @@ func (e *Engine) WaitReady(ctx context.Context, t task.Task, r Readiness) (task.
 	defer w.Close()
 	tick := time.NewTicker(readyPoll)
 	defer tick.Stop()
-	logReady := r.Log == nil
-	var lines lineMatcher
-	var follower *logs.Follower
-	if !logReady {
-		f, err := logs.NewFollower(e.Dir.LogDir(), t.ID, -1)
-		if err != nil {
-			return t, err
-		}
-		defer f.Close()
-		follower = f
-		lines.re = r.Log
+	logReady := make(chan struct{})
+	if r.Log == nil {
+		close(logReady)
+	} else {
+		// The one follower, into a matcher; it ends with the task or
+		// when WaitReady returns.
+		fctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		m := &lineMatcher{re: r.Log, matched: logReady}
+		go e.Follow(fctx, m, t.ID, LogOptions{Tail: -1})
 	}
 	var lastCmd time.Time
 	cmdReady := r.Cmd == ""
 	for {
 		ended := e.Ended(ctx, t.ID)()
-		if !logReady {
-			follower.Drain(&lines)
-			logReady = lines.matched
-		}
 		if !cmdReady && time.Since(lastCmd) >= 250*time.Millisecond {
 			cmdReady = runReadyCmd(ctx, r.Cmd, t.Cwd, r.Env)
 			lastCmd = time.Now()
 		}
 		portReady := r.Port <= 0 || listens(t, r.Port)
-		if logReady && cmdReady && portReady {
+		if isClosed(logReady) && cmdReady && portReady {
 			return t, nil
 		}
 		if ended {
-			done, _ := e.Find(ctx, t.ID)
+			done, _ := e.Get(ctx, t.ID)
 			return done, fmt.Errorf("%s: %w (%s)", t.ShortID(), ErrEndedBeforeReady, describeEnd(done))
 		}
 		select {
@@ -90,7 +83,17 @@ func (e *Engine) WaitReady(ctx context.Context, t task.Task, r Readiness) (task.
 			return t, ctx.Err()
 		case <-w.C:
 		case <-tick.C:
+		case <-logReady:
 		}
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -127,17 +130,25 @@ func listens(t task.Task, port int) bool {
 func runReadyCmd(ctx context.Context, cmd, dir string, env []string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+	c := shellCommand(ctx, cmd)
 	c.Dir, c.Env = dir, env
 	return c.Run() == nil
 }
 
 // lineMatcher is an io.Writer that looks for a line matching re in what
-// is written to it.
+// is written to it, and closes matched at the first.
 type lineMatcher struct {
 	re      *regexp.Regexp
 	partial []byte
-	matched bool
+	matched chan struct{}
+	done    bool
+}
+
+func (m *lineMatcher) match() {
+	if !m.done {
+		m.done = true
+		close(m.matched)
+	}
 }
 
 func (m *lineMatcher) Write(p []byte) (int, error) {
@@ -148,13 +159,13 @@ func (m *lineMatcher) Write(p []byte) (int, error) {
 			break
 		}
 		if m.re.Match(m.partial[:i]) {
-			m.matched = true
+			m.match()
 		}
 		m.partial = m.partial[i+1:]
 	}
 	// A prompt without a newline ("listening on :8080") counts too.
 	if len(m.partial) > 0 && m.re.Match(m.partial) {
-		m.matched = true
+		m.match()
 	}
 	if len(m.partial) > 1<<20 {
 		m.partial = m.partial[len(m.partial)-(1<<20):]

@@ -3,8 +3,6 @@ package logs
 import (
 	"context"
 	"io"
-	"os"
-	"syscall"
 	"time"
 )
 
@@ -147,19 +145,6 @@ func (f *Follower) successors(cur *segment) ([]*segment, error) {
 			return segs, err
 		}
 	}
-}
-
-// stillLinked reports whether an open file still has a name.
-func stillLinked(f *os.File) (bool, error) {
-	fi, err := f.Stat()
-	if err != nil {
-		return false, err
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return true, nil
-	}
-	return st.Nlink > 0, nil
 }
 
 // Close releases the files the follower holds.

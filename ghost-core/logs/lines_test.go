@@ -244,6 +244,7 @@ func TestFollowLinesAsTheLogGrows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer w.Close()
 	l, err := NewLineFollower(dir, id, Query{Streams: Stderr, Tail: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -277,6 +278,9 @@ func TestFollowLinesAsTheLogGrows(t *testing.T) {
 // A log file deleted while the task writes is noticed at the next write:
 // the writer says so and goes on in a new file, with a fresh index.
 func TestDeletedLogIsReplaced(t *testing.T) {
+	if underWine() {
+		t.Skip("wine removes a file others hold open only when the last handle closes, and does not mark it deleted meanwhile; Windows does (CI)")
+	}
 	dir := t.TempDir()
 	w, err := Create(dir, id, DefaultPolicy)
 	if err != nil {

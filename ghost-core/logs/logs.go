@@ -12,7 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 // Path is the file a task's newest output goes to.
@@ -94,29 +95,10 @@ func globEscape(s string) string {
 }
 
 // openRead opens a log file for reading without following a symlink that
-// someone may have planted in its place.
+// someone may have planted in its place (and, on Windows, sharing deletion
+// so that rotation can rename it under a reader).
 func openRead(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
-}
-
-func inode(f *os.File) (uint64, error) {
-	fi, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, errors.New("no inode numbers on this system")
-	}
-	return uint64(st.Ino), nil
-}
-
-func inodeOf(path string) (uint64, error) {
-	var st syscall.Stat_t
-	if err := syscall.Lstat(path, &st); err != nil {
-		return 0, &os.PathError{Op: "lstat", Path: path, Err: err}
-	}
-	return uint64(st.Ino), nil
+	return datadir.OpenFile(path, os.O_RDONLY, 0)
 }
 
 // ErrBadSize reports a size that ParseSize cannot read.

@@ -30,6 +30,9 @@ func readView(t *testing.T, dir string, from int64) (string, *View) {
 // rotate and are dropped: the view starts where the oldest kept byte was
 // written and ends at the total.
 func TestViewOffsetsSurviveRotation(t *testing.T) {
+	if underWine() {
+		t.Skip("wine removes a file others hold open only at the last close and renames differently under readers; checked on Windows by CI")
+	}
 	dir := t.TempDir()
 	w, err := Create(dir, id, Policy{MaxSize: 1000, MaxFiles: 3})
 	if err != nil {
@@ -60,6 +63,9 @@ func TestViewOffsetsSurviveRotation(t *testing.T) {
 }
 
 func TestViewOfOneFilePolicy(t *testing.T) {
+	if underWine() {
+		t.Skip("wine removes a file others hold open only at the last close and renames differently under readers; checked on Windows by CI")
+	}
 	dir := t.TempDir()
 	w, _ := Create(dir, id, Policy{MaxSize: 10, MaxFiles: 1})
 	write(t, w, "0123456789abcdef")
@@ -72,6 +78,9 @@ func TestViewOfOneFilePolicy(t *testing.T) {
 
 // A monitor handing its writer to its next image keeps the offsets.
 func TestAdoptedWriterKeepsOffsets(t *testing.T) {
+	if underWine() {
+		t.Skip("wine removes a file others hold open only at the last close and renames differently under readers; checked on Windows by CI")
+	}
 	dir := t.TempDir()
 	p := Policy{MaxSize: 100, MaxFiles: 2}
 	w, _ := Create(dir, id, p)
@@ -108,6 +117,9 @@ func TestEmptyView(t *testing.T) {
 }
 
 func TestLineStart(t *testing.T) {
+	if underWine() {
+		t.Skip("wine removes a file others hold open only at the last close and renames differently under readers; checked on Windows by CI")
+	}
 	dir := t.TempDir()
 	w, _ := Create(dir, id, Policy{MaxSize: 7, MaxFiles: 10})
 	write(t, w, "one\ntwo\nthree\nfour")
@@ -130,6 +142,9 @@ func TestLineStart(t *testing.T) {
 // each byte it is given at its true offset, and counts exactly what it
 // missed: what it read plus what it lost is what was written.
 func TestCursorReadersLoseOnlyWhatTheyCount(t *testing.T) {
+	if underWine() {
+		t.Skip("wine removes a file others hold open only at the last close and renames differently under readers; checked on Windows by CI")
+	}
 	dir := t.TempDir()
 	w, _ := Create(dir, id, Policy{MaxSize: 512, MaxFiles: 2})
 	var all strings.Builder

@@ -8,8 +8,9 @@ import (
 	"io"
 	"os"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 // Policy bounds the disk one task's log may use: at most MaxFiles files of
@@ -39,11 +40,15 @@ type Writer struct {
 	open      Stream
 	lineStart [2]int64
 	// trouble says what went wrong with the log that the task's output
-	// survived (the file deleted under it); see Trouble.
-	trouble string
-	rec     []byte
-	closed  bool
-	lastAt  int64 // the latest time recorded: times never go back in a log
+	// survived (the file deleted under it); see Trouble. It has its own
+	// lock: a write holds mu for as long as it takes (a log rotating at
+	// every byte takes minutes), and the monitor reads trouble to record
+	// the end meanwhile.
+	troubleMu sync.Mutex
+	trouble   string
+	rec       []byte
+	closed    bool
+	lastAt    int64 // the latest time recorded: times never go back in a log
 	// base is the offset of the current file's first byte in all the task
 	// has written: what rotation dropped and what the rotated files hold.
 	base int64
@@ -207,8 +212,8 @@ func (w *Writer) Policy() Policy { return w.policy }
 // Trouble says what happened to the log that the task's output survived
 // (its file deleted while the task ran), or "" when nothing did.
 func (w *Writer) Trouble() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.troubleMu.Lock()
+	defer w.troubleMu.Unlock()
 	return w.trouble
 }
 
@@ -251,7 +256,7 @@ func (w *Writer) openFiles() error {
 }
 
 func createPrivate(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -277,11 +282,13 @@ func (w *Writer) ready() error {
 		w.f, w.idx = nil, nil
 		w.base += w.size // gone with the file: offsets go on after it
 		note := "log file deleted while the task ran (at " + time.Now().UTC().Format(time.RFC3339) + "); later output is in a new file"
+		w.troubleMu.Lock()
 		if w.trouble == "" {
 			w.trouble = note
 		} else if len(w.trouble) < 512 {
 			w.trouble += "; " + note
 		}
+		w.troubleMu.Unlock()
 	}
 	if w.f == nil {
 		return w.openFiles()

@@ -1,15 +1,15 @@
 package monitor
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
+	"time"
 )
 
 // markerEnv and markerArg together tell a re-executed binary to be a
@@ -33,9 +33,13 @@ type Started struct {
 }
 
 // Start launches a monitor for spec and returns once the task runs or has
-// failed to start. The monitor is detached: its own session, stdio on
-// /dev/null, so a caller capturing our output never waits for it.
-func Start(spec Spec) (Started, error) {
+// failed to start, or ctx ends (the task may then still start). The
+// monitor is detached: its own session, stdio on /dev/null, so a caller
+// capturing our output never waits for it.
+func Start(ctx context.Context, spec Spec) (Started, error) {
+	if err := ctx.Err(); err != nil {
+		return Started{}, err
+	}
 	exe, err := executable()
 	if err != nil {
 		return Started{}, fmt.Errorf("finding own executable: %w", err)
@@ -50,27 +54,7 @@ func Start(spec Spec) (Started, error) {
 		specW.Close()
 		return Started{}, fmt.Errorf("starting monitor: %w", err)
 	}
-	// syscall.ForkExec rather than os/exec: no pidfd (and no probe for it),
-	// which this path, the one `ghost run` waits on, would pay for.
-	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-	if err != nil {
-		specR.Close()
-		specW.Close()
-		statusR.Close()
-		statusW.Close()
-		return Started{}, fmt.Errorf("starting monitor: %w", err)
-	}
-	// Whatever the caller left open for us (a CI runner's pipe, a
-	// terminal) must not reach the monitor, and through it the task, which
-	// would hold it for its whole life: a runner waiting for that pipe to
-	// close would wait for the task.
-	closeInheritedOnExec()
-	pid, err := syscall.ForkExec(exe, []string{"ghost-monitor", markerArg, spec.ID}, &syscall.ProcAttr{
-		Env:   monitorEnv(),
-		Files: []uintptr{devnull.Fd(), devnull.Fd(), devnull.Fd(), specR.Fd(), statusW.Fd()},
-		Sys:   &syscall.SysProcAttr{Setsid: true},
-	})
-	devnull.Close()
+	waitMonitor, err := startMonitor(exe, []string{"ghost-monitor", markerArg, spec.ID}, monitorEnv(), specR, statusW)
 	specR.Close()
 	statusW.Close()
 	if err != nil {
@@ -82,18 +66,27 @@ func Start(spec Spec) (Started, error) {
 		encodeSpec(specW, spec)
 		specW.Close()
 	}()
+	// The pipe is read through the runtime's poller, so a deadline ends
+	// the read when ctx does.
+	stopRead := context.AfterFunc(ctx, func() { statusR.SetReadDeadline(time.Now()) })
 	b, err := io.ReadAll(statusR)
+	stopRead()
 	statusR.Close()
 	if err != nil {
+		go waitMonitor()
+		if ctx.Err() != nil {
+			return Started{}, ctx.Err()
+		}
 		return Started{}, fmt.Errorf("reading monitor report: %w", err)
 	}
 	var r report
 	if err := json.Unmarshal(b, &r); err != nil {
-		return Started{}, fmt.Errorf("monitor died before starting the task: %w", errors.Join(waitMonitor(pid), err))
+		return Started{}, fmt.Errorf("monitor died before starting the task: %w", errors.Join(waitMonitor(), err))
 	}
 	// The monitor outlives us when we are the CLI; a long-lived launcher
-	// (ghost-ui) must still reap it when it ends.
-	go waitMonitor(pid)
+	// (ghost-ui) must still reap it when it ends, without a thread parked
+	// in wait4 for every task it launched (see startMonitor).
+	go waitMonitor()
 	if err := r.err(); err != nil {
 		return Started{}, err
 	}
@@ -113,43 +106,4 @@ func monitorEnv() []string {
 		return slices.ContainsFunc(monitorTuning, func(t string) bool { return strings.HasPrefix(t, name+"=") })
 	}
 	return append(slices.DeleteFunc(os.Environ(), tuned), monitorTuning...)
-}
-
-// waitMonitor reaps the monitor and says how it ended, when that was badly.
-func waitMonitor(pid int) error {
-	var ws syscall.WaitStatus
-	for {
-		_, err := syscall.Wait4(pid, &ws, 0, nil)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		break
-	}
-	switch {
-	case ws.Signaled():
-		return fmt.Errorf("monitor killed by %v", ws.Signal())
-	case ws.Exited() && ws.ExitStatus() != 0:
-		return fmt.Errorf("monitor exited with status %d", ws.ExitStatus())
-	}
-	return nil
-}
-
-// closeInheritedOnExec marks every descriptor above stderr close-on-exec.
-// Go opens its own that way; this catches those a parent handed down.
-func closeInheritedOnExec() {
-	d, err := os.Open("/dev/fd")
-	if err != nil {
-		return
-	}
-	names, _ := d.Readdirnames(-1)
-	self := int(d.Fd())
-	for _, name := range names {
-		if fd, err := strconv.Atoi(name); err == nil && fd > 2 && fd != self {
-			syscall.CloseOnExec(fd)
-		}
-	}
-	d.Close()
 }

@@ -11,9 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/ghostproject/ghost/ghost-core/datadir"
+	"github.com/ghostproject/ghost/ghost-core/lifecycle"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/proc"
 	"github.com/ghostproject/ghost/ghost-core/store"
@@ -59,10 +58,11 @@ func Main() int {
 // begin reads the spec, starts the task and tells the launcher how that
 // went. It returns nil when the task did not start.
 func begin() *running {
-	syscall.CloseOnExec(3)
-	syscall.CloseOnExec(4)
-	specFile := os.NewFile(3, "spec")
-	statusFile := os.NewFile(4, "status")
+	specFile, statusFile, err := inheritedPipes()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ghost-monitor:", err)
+		return nil
+	}
 	spec, err := decodeSpec(specFile)
 	specFile.Close()
 	if err != nil {
@@ -109,6 +109,13 @@ type running struct {
 	st        *pumpState
 	pumped    <-chan struct{} // closed once the pumps have returned
 	poll      *os.File        // the poll of an ordered pump, if any
+	// sup is the restart policy at work; runStart when the current run
+	// started; gaveUp, once the policy gave up, after how many restarts in
+	// a row; lost, output an earlier run lost.
+	sup      lifecycle.Supervision
+	runStart time.Time
+	gaveUp   int
+	lost     error
 }
 
 // pending reports whether the task's output holds bytes not read yet.
@@ -117,10 +124,8 @@ func (m *running) pending() bool {
 		if f == nil {
 			continue
 		}
-		if fd := fdOf(f); fd >= 0 {
-			if n, err := unix.IoctlGetInt(fd, ioctlPending); err == nil && n > 0 {
-				return true
-			}
+		if hasUnread(f) {
+			return true
 		}
 	}
 	return false
@@ -144,7 +149,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if err := checkCwd(spec.Cwd); err != nil {
 		return nil, nil, err
 	}
-	path, err := resolve(spec.Command[0], spec.Cwd, task.EnvMap(spec.Env)["PATH"])
+	path, err := resolve(spec.Command[0], spec.Cwd, task.GetEnv(task.EnvMap(spec.Env), "PATH"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,7 +161,7 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := store.Open(dir.DatabasePath())
+	db, err := store.Open(context.Background(), dir.DatabasePath())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -171,19 +176,22 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		return nil, nil, err
 	}
 	t := task.Task{
-		ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Env: task.EnvMap(spec.Env), EnvGiven: spec.EnvGiven, Cwd: spec.Cwd,
-		StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID),
-		BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start, Origin: spec.Origin,
+		Listing: task.Listing{
+			ID: spec.ID, Name: spec.Name, Project: spec.Project, Command: spec.Command, Cwd: spec.Cwd,
+			StartedAt: time.Now(), LogPath: logs.Path(dir.LogDir(), spec.ID), Origin: spec.Origin,
+		},
+		Env: task.EnvMap(spec.Env), EnvGiven: spec.EnvGiven, BootID: self.BootID, MonitorPID: self.PID, MonitorStart: self.Start,
 	}
 	if spec.TTY {
 		t.TTY = fmt.Sprintf("%dx%d", spec.Cols, spec.Rows)
 	}
+	t.RestartPolicy = spec.Restart
 	if err := reserveRecord(dir.ExitDir(), spec.ID); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
 		return nil, nil, err
 	}
-	if err := db.Reserve(ctx, t, Alive); err != nil {
+	if err := lifecycle.Reserve(ctx, db, t); err != nil {
 		w.Close()
 		logs.Remove(dir.LogDir(), spec.ID)
 		RemoveRecord(dir.ExitDir(), spec.ID)
@@ -197,21 +205,23 @@ func start(spec Spec) (m *running, _ *store.Store, err error) {
 		// reads can tell it.
 		m.st = newPumpState()
 		m.pumped = m.startPump(m.st)
-		err = db.SetStarted(ctx, spec.ID, m.pid, m.pid, m.procStart, time.Now())
+		err = lifecycle.Started(ctx, db, spec.ID, lifecycle.Run{PID: m.pid, ProcStart: m.procStart, StartedAt: time.Now()})
 		if err != nil {
-			syscall.Kill(-m.pid, syscall.SIGKILL)
+			killGroup(m.pid)
 			m.closeOutput()
 			<-m.pumped
 		}
 	}
 	if err != nil {
 		w.Close()
-		db.Delete(ctx, spec.ID)
+		lifecycle.Abandon(ctx, db, spec.ID)
 		logs.Remove(dir.LogDir(), spec.ID)
 		RemoveRecord(dir.ExitDir(), spec.ID)
 		return nil, nil, err
 	}
 	m.dir = dir
+	m.sup = lifecycle.Supervision{Policy: spec.Restart}
+	m.runStart = time.Now()
 	return m, db, nil
 }
 
@@ -228,15 +238,11 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 	}
 	defer devnull.Close()
 	var outR, outW, errR, errW *os.File
-	sys := &syscall.SysProcAttr{Setpgid: true}
 	if spec.TTY {
 		if outR, outW, err = openTerminal(spec.Cols, spec.Rows); err != nil {
 			return nil, err
 		}
 		errW = outW
-		// A session of its own makes the terminal the task's controlling
-		// one; its session is also its process group, as with Setpgid.
-		sys = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
 	} else {
 		if outR, outW, err = os.Pipe(); err != nil {
 			return nil, fmt.Errorf("making output pipe: %w", err)
@@ -257,24 +263,16 @@ func spawn(path string, spec Spec, w *logs.Writer) (*running, error) {
 			errR.Close()
 		}
 	}
-	// syscall.ForkExec rather than os.StartProcess: no pidfd, and no probe
-	// for one, on the path `ghost run` waits on. waitExit and reap need only
-	// the pid.
-	pid, err := forkExec(path, spec.Command, &syscall.ProcAttr{
-		Dir:   spec.Cwd,
-		Env:   spec.Env,
-		Files: []uintptr{devnull.Fd(), outW.Fd(), errW.Fd()},
-		Sys:   sys,
-	})
+	pid, err := spawnProcess(path, spec, devnull, outW, errW)
 	if err != nil {
 		closeReaders()
-		return nil, classifyExecError(spec.Command[0], path, err)
+		return nil, err
 	}
 	id, err := proc.Lookup(pid)
 	if err != nil {
 		// It exited already and was not reaped, so it must still be there;
 		// anything else is a system we do not understand.
-		syscall.Kill(pid, syscall.SIGKILL)
+		killGroup(pid)
 		reap(pid)
 		closeReaders()
 		return nil, fmt.Errorf("identifying started process: %w", err)
@@ -291,10 +289,29 @@ const (
 	shedQuiet = 250 * time.Millisecond
 )
 
-// supervise drains output until the task ends, then records the end. When
+// supervise drains output until the task ends, then records the end, or,
+// as the task's restart policy asks, starts it again and goes on. When
 // mayShed, it hands the waiting over to a fresh image once it can.
 func (m *running) supervise(mayShed bool) {
+	for {
+		end, st, pumped := m.awaitRun(mayShed)
+		switch m.restart(end, st, pumped) {
+		case restarted:
+			mayShed = true
+			continue
+		case finished:
+			return
+		}
+		m.finish(end, st, pumped)
+		return
+	}
+}
+
+// awaitRun drains output until the current run ends and returns how it
+// ended, with the state of the pumps still reading its output.
+func (m *running) awaitRun(mayShed bool) (task.End, *pumpState, <-chan struct{}) {
 	st, pumped := m.st, m.pumped
+	m.st, m.pumped = nil, nil
 	if st == nil { // the next image: pumps start again here
 		st = newPumpState()
 		pumped = m.startPump(st)
@@ -332,11 +349,21 @@ func (m *running) supervise(mayShed bool) {
 			pumped = m.startPump(st)
 		}
 	}
+	return end, st, pumped
+}
+
+// finish records the end of the task's last run: it drains the rest of
+// the output, closes the log, records the end and reaps the process.
+func (m *running) finish(end task.End, st *pumpState, pumped <-chan struct{}) {
+	end.GaveUp = m.gaveUp
 	if othersInGroup(m.pid) {
 		m.recordAndLinger(end, st, pumped)
 		return
 	}
 	logErr := drain(st, pumped, m.pending)
+	if logErr == nil {
+		logErr = m.lost
+	}
 	if st.busy() {
 		// A write outlasted the drain's bound: the end is recorded now,
 		// not once the log is done (closing waits for that write).
@@ -365,7 +392,7 @@ func (m *running) noteTrouble(noted string) string {
 	if trouble == "" || trouble == noted {
 		return noted
 	}
-	db, err := store.Open(m.dir.DatabasePath())
+	db, err := store.Open(context.Background(), m.dir.DatabasePath())
 	if err != nil {
 		return noted
 	}
@@ -548,7 +575,7 @@ func (m *running) record(end task.End) {
 	if _, err := os.Lstat(m.dir.DatabasePath()); err != nil {
 		return // moved away: never create an empty one in its place
 	}
-	st, err := store.Open(m.dir.DatabasePath())
+	st, err := store.Open(context.Background(), m.dir.DatabasePath())
 	if err != nil {
 		// The record stands in for the row until a reader folds it in.
 		noteUnwritten(exitDir, m.spec.ID, end, err)
@@ -556,7 +583,7 @@ func (m *running) record(end task.End) {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	if _, err := st.Finish(ctx, m.spec.ID, end); err != nil {
+	if _, err := lifecycle.Ended(ctx, st, m.spec.ID, end); err != nil {
 		noteUnwritten(exitDir, m.spec.ID, end, err)
 	} else if recErr == nil && Applied(ctx, st, m.spec.ID) {
 		RemoveRecord(exitDir, m.spec.ID)

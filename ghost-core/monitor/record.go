@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -23,6 +23,7 @@ type record struct {
 	Signal     string      `json:"signal,omitempty"`
 	FinishedNs int64       `json:"finished_ns"`
 	LogError   string      `json:"log_error,omitempty"`
+	GaveUp     int         `json:"gave_up,omitempty"`
 }
 
 // RecordPath is where the monitor of task id leaves its record.
@@ -39,7 +40,7 @@ const recordSize = 1024
 // reserveRecord takes the room for task id's exit record before the task
 // starts, holding a placeholder that readers take for "not ended yet".
 func reserveRecord(exitDir, id string) error {
-	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("reserving exit record: %w", err)
 	}
@@ -67,7 +68,7 @@ func encodeRecord(end task.End) ([]byte, error) {
 	for {
 		b, err := json.Marshal(record{
 			Status: end.Status, ExitCode: end.ExitCode, Signal: end.Signal,
-			FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError,
+			FinishedNs: end.FinishedAt.UnixNano(), LogError: end.LogError, GaveUp: end.GaveUp,
 		})
 		if err != nil || len(b) < recordSize || end.LogError == "" {
 			return b, err
@@ -88,7 +89,7 @@ func writeRecord(exitDir, id string, end task.End) error {
 	// No room reserved (a monitor of an older ghost started the task):
 	// write a new file.
 	tmp := RecordPath(exitDir, id) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing exit record: %w", err)
 	}
@@ -114,7 +115,7 @@ func overwriteRecord(exitDir, id string, b []byte) error {
 	if len(b) >= recordSize {
 		return fmt.Errorf("exit record of %d bytes does not fit", len(b))
 	}
-	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|syscall.O_NOFOLLOW, 0)
+	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -137,7 +138,7 @@ func overwriteRecord(exitDir, id string, b []byte) error {
 // ReadRecord returns the end recorded by the monitor of task id, and
 // whether there is such a record.
 func ReadRecord(exitDir, id string) (task.End, bool, error) {
-	f, err := os.OpenFile(RecordPath(exitDir, id), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return task.End{}, false, nil
 	}
@@ -164,13 +165,13 @@ func ParseRecord(b []byte) (task.End, error) {
 		return task.End{}, fmt.Errorf("%w: %v", ErrBadRecord, err)
 	}
 	switch {
-	case r.Status == task.Exited && r.ExitCode != nil && *r.ExitCode >= 0 && *r.ExitCode <= 255:
+	case r.Status == task.Exited && r.ExitCode != nil && *r.ExitCode >= 0 && *r.ExitCode <= maxExitCode:
 	case r.Status == task.Killed && r.Signal != "":
 	case r.Status == task.Unknown:
 	default:
 		return task.End{}, fmt.Errorf("%w: inconsistent status", ErrBadRecord)
 	}
-	end := task.End{Status: r.Status, ExitCode: r.ExitCode, Signal: r.Signal, LogError: r.LogError}
+	end := task.End{Status: r.Status, ExitCode: r.ExitCode, Signal: r.Signal, LogError: r.LogError, GaveUp: r.GaveUp}
 	if r.FinishedNs > 0 {
 		end.FinishedAt = time.Unix(0, r.FinishedNs)
 	}
@@ -191,3 +192,17 @@ func RemoveRecord(exitDir, id string) error {
 	}
 	return err
 }
+
+// Records are the exit records of one data directory, as the lifecycle
+// reads them for monitors that are gone.
+type Records string
+
+// Read returns the end noted for task id, and whether there is one; a
+// record that cannot be read counts as none.
+func (dir Records) Read(id string) (task.End, bool) {
+	end, ok, _ := ReadRecord(string(dir), id)
+	return end, ok
+}
+
+// Remove deletes the record of task id.
+func (dir Records) Remove(id string) { RemoveRecord(string(dir), id) }

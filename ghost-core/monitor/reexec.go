@@ -1,3 +1,5 @@
+//go:build unix
+
 package monitor
 
 import (
@@ -7,11 +9,14 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/ghostproject/ghost/ghost-core/datadir"
+	"github.com/ghostproject/ghost/ghost-core/lifecycle"
 	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // markerWaitArg enters a monitor's second image, which only waits: the task
@@ -48,10 +53,15 @@ func shed(m *running) {
 			unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0) // inherited across the exec
 		}
 	}
-	p := m.log.Policy()
+	p, r := m.log.Policy(), m.sup.Policy
 	args := []string{"ghost-monitor", markerWaitArg, m.spec.ID, m.dir.Path, strconv.Itoa(m.pid),
 		strconv.Itoa(out), strconv.Itoa(errOut), strconv.Itoa(log), strconv.Itoa(idx),
-		strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles)}
+		strconv.FormatInt(p.MaxSize, 10), strconv.Itoa(p.MaxFiles),
+		// The restart policy at work: the next image restarts the task
+		// as this one would have (what to run, it reads from the row).
+		string(r.Mode), strconv.Itoa(r.MaxRestarts), strconv.FormatInt(int64(r.Delay), 10),
+		strconv.FormatInt(int64(r.DelayMax), 10), strconv.FormatInt(int64(r.MinUptime), 10),
+		strconv.Itoa(m.sup.InRow), strconv.FormatInt(m.runStart.UnixNano(), 10)}
 	syscall.Exec(exe, args, os.Environ())
 	for _, fd := range fds {
 		if fd >= 0 {
@@ -89,10 +99,12 @@ func waitMain(args []string) int {
 
 // adopt rebuilds the running task from the arguments shed passed.
 func adopt(args []string) (*running, error) {
-	if len(args) != 9 {
+	if len(args) != 16 {
 		return nil, errors.New("wrong number of arguments")
 	}
-	nums := make([]int64, 7)
+	mode := task.RestartMode(args[9])
+	args = append(args[:9:9], args[10:]...)
+	nums := make([]int64, 13)
 	for i, a := range args[2:] {
 		n, err := strconv.ParseInt(a, 10, 64)
 		if err != nil {
@@ -116,5 +128,11 @@ func adopt(args []string) (*running, error) {
 	if errFd >= 0 {
 		m.errOut = os.NewFile(uintptr(errFd), "errors")
 	}
+	m.sup = lifecycle.Supervision{
+		Policy: task.RestartPolicy{Mode: mode, MaxRestarts: int(nums[7]), Delay: time.Duration(nums[8]),
+			DelayMax: time.Duration(nums[9]), MinUptime: time.Duration(nums[10])},
+		InRow: int(nums[11]),
+	}
+	m.runStart = time.Unix(0, nums[12])
 	return m, nil
 }

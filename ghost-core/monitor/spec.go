@@ -12,6 +12,7 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // Spec is everything a monitor needs to start a task. The launcher sends it
@@ -35,6 +36,9 @@ type Spec struct {
 	Cols, Rows uint16
 	// Origin says what started the task (see task.Task.Origin).
 	Origin string
+	// Restart is how the monitor keeps the task alive; a zero policy
+	// never restarts.
+	Restart task.RestartPolicy
 }
 
 // report is what the monitor tells its launcher once the task runs or has
@@ -72,6 +76,7 @@ var kinds = map[string]error{
 	"corrupt":        store.ErrCorrupt,
 	"symlink":        store.ErrSymlink,
 	"busy":           store.ErrBusy,
+	"name-taken":     task.ErrNameTaken,
 }
 
 // StartError is a failure to start a task, as the monitor reported it.

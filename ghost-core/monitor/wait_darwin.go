@@ -35,6 +35,10 @@ func waitExit(pid int) task.End {
 	return task.End{Status: task.Unknown, FinishedAt: now}
 }
 
+// awaitExit returns at once: the caller's wait4 then blocks a thread,
+// which a long-lived launcher (ghost-ui) pays for each task it started.
+func awaitExit(int) {}
+
 // reap does nothing: waitExit already reaped the task.
 func reap(int) {}
 

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // The spec crosses the pipe as a flat list of length-prefixed fields: no
@@ -13,7 +16,7 @@ import (
 // invalid UTF-8 included (a command is bytes, not text). The first field
 // is the format's name, so a monitor from another build refuses what it
 // cannot read instead of misreading it.
-const specFormat = "ghost-spec-2"
+const specFormat = "ghost-spec-3"
 
 // maxSpec bounds what a monitor reads: a spec is at most a command line
 // and an environment, which the kernel itself caps far below this.
@@ -53,6 +56,11 @@ func encodeSpec(w io.Writer, s Spec) error {
 	b = binary.AppendUvarint(b, uint64(s.Rows))
 	str(s.Origin)
 	list(s.EnvGiven)
+	str(string(s.Restart.Mode))
+	b = binary.AppendVarint(b, int64(s.Restart.MaxRestarts))
+	b = binary.AppendVarint(b, int64(s.Restart.Delay))
+	b = binary.AppendVarint(b, int64(s.Restart.DelayMax))
+	b = binary.AppendVarint(b, int64(s.Restart.MinUptime))
 	_, err := w.Write(b)
 	return err
 }
@@ -133,6 +141,11 @@ func decodeSpec(r io.Reader) (Spec, error) {
 	s.Cols, s.Rows = uint16(d.num()), uint16(d.num())
 	s.Origin = d.str()
 	s.EnvGiven = d.list()
+	s.Restart.Mode = task.RestartMode(d.str())
+	s.Restart.MaxRestarts = int(d.signed())
+	s.Restart.Delay = time.Duration(d.signed())
+	s.Restart.DelayMax = time.Duration(d.signed())
+	s.Restart.MinUptime = time.Duration(d.signed())
 	if d.err != nil {
 		if errors.Is(d.err, io.EOF) {
 			d.err = io.ErrUnexpectedEOF

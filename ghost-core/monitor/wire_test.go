@@ -5,15 +5,18 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 func TestSpecRoundTrip(t *testing.T) {
 	for _, s := range []Spec{
 		{},
 		{ID: "id", DataDir: "/d", Name: "app/web", Project: "app", Command: []string{"sh", "-c", "echo \xff\x00"},
-			Env: []string{"A=1", "B=\n"}, EnvGiven: []string{"B"}, Cwd: "/tmp", Log: logs.Policy{MaxSize: 10 << 20, MaxFiles: 5}, Origin: "mcp:claude-code"},
+			Env: []string{"A=1", "B=\n"}, EnvGiven: []string{"B"}, Cwd: "/tmp", Log: logs.Policy{MaxSize: 10 << 20, MaxFiles: 5}, Origin: "mcp:claude-code",
+			Restart: task.RestartPolicy{Mode: task.RestartOnFailure, MaxRestarts: -1, Delay: time.Second, DelayMax: time.Minute, MinUptime: 10 * time.Second}},
 		{Command: []string{""}, Env: []string{}, Log: logs.Policy{MaxSize: -1, MaxFiles: -3}},
 	} {
 		var b bytes.Buffer

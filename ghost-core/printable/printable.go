@@ -93,15 +93,6 @@ func Truncate(s string, width int) string {
 	return runewidth.Truncate(p, width, "…")
 }
 
-// Pad makes s printable and pads it with spaces to width cells.
-func Pad(s string, width int) string {
-	p := String(s)
-	if w := cells(p); w < width {
-		return p + strings.Repeat(" ", width-w)
-	}
-	return p
-}
-
 // Quote joins argv into one line a shell would read back as the same
 // words, quoting only where needed, then makes it printable.
 func Quote(argv []string) string {

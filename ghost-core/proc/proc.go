@@ -7,7 +7,6 @@ package proc
 import (
 	"errors"
 	"fmt"
-	"syscall"
 )
 
 // Errors a caller may want to tell apart with errors.Is.
@@ -69,32 +68,27 @@ func (id Identity) Check() error {
 	return nil
 }
 
-// Alive reports whether id still names an existing process.
-func (id Identity) Alive() bool { return id.Check() == nil }
+// Exists reports whether id still names an existing process, a zombie
+// included: what matters before signalling, as a zombie's pid cannot be
+// handed to another process.
+func (id Identity) Exists() bool { return id.Check() == nil }
+
+// Live reports whether id names a process that exists and has not ended.
+// A zombie has ended: it serves nobody, though it keeps its pid until its
+// parent reaps it, which a parent that never reaps never does.
+func (id Identity) Live() bool {
+	if id.Check() != nil {
+		return false
+	}
+	z, err := ended(id.PID)
+	return err == nil && !z
+}
 
 // GroupMembers lists the live (not zombie) processes of process group
-// pgid.
+// pgid (on Windows: of the process tree under pid pgid).
 func GroupMembers(pgid int) ([]int, error) {
 	if pgid <= 1 {
 		return nil, fmt.Errorf("%w %d", ErrBadGroup, pgid)
 	}
 	return groupMembers(pgid)
-}
-
-// SignalGroup sends sig to process group pgid after checking that its
-// leader is still the process id names.
-func SignalGroup(leader Identity, pgid int, sig syscall.Signal) error {
-	if pgid <= 1 {
-		return fmt.Errorf("%w %d", ErrBadGroup, pgid)
-	}
-	if err := leader.Check(); err != nil {
-		return err
-	}
-	if err := syscall.Kill(-pgid, sig); err != nil {
-		if errors.Is(err, syscall.ESRCH) {
-			return fmt.Errorf("process group %d: %w", pgid, ErrGone)
-		}
-		return fmt.Errorf("signalling process group %d: %w", pgid, err)
-	}
-	return nil
 }

@@ -26,34 +26,47 @@ func BootID() (string, error) { return bootID() }
 // ticks since boot, compared raw so that no rounding can make two processes
 // look the same.
 func startTime(pid int) (uint64, error) {
+	start, _, err := readStat(pid)
+	return start, err
+}
+
+// ended reports whether pid is a zombie (state Z) or dying (X): it has
+// ended, and holds its pid only until its parent reaps it, which a parent
+// that never reaps (a container's PID 1 without an init) never does.
+func ended(pid int) (bool, error) {
+	_, state, err := readStat(pid)
+	return state == 'Z' || state == 'X', err
+}
+
+func readStat(pid int) (start uint64, state byte, err error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, os.ErrProcessDone) {
-			return 0, fmt.Errorf("pid %d: %w", pid, ErrGone)
+			return 0, 0, fmt.Errorf("pid %d: %w", pid, ErrGone)
 		}
-		return 0, fmt.Errorf("reading process %d: %w", pid, err)
+		return 0, 0, fmt.Errorf("reading process %d: %w", pid, err)
 	}
-	return parseStartTime(b)
+	return parseStat(b)
 }
 
-// parseStartTime extracts field 22 from a /proc/<pid>/stat line. The
-// command name (field 2) may hold spaces and parentheses, so fields are
-// counted from the last ')'.
-func parseStartTime(stat []byte) (uint64, error) {
+// parseStat extracts the state (field 3) and the start time (field 22)
+// from a /proc/<pid>/stat line. The command name (field 2) may hold
+// spaces and parentheses, so fields are counted from the last ')'.
+func parseStat(stat []byte) (uint64, byte, error) {
 	i := bytes.LastIndexByte(stat, ')')
 	if i < 0 {
-		return 0, errors.New("malformed /proc stat line")
+		return 0, 0, errors.New("malformed /proc stat line")
 	}
 	fields := strings.Fields(string(stat[i+1:]))
 	// fields[0] is field 3 (state), so field 22 is fields[19].
-	if len(fields) < 20 {
-		return 0, errors.New("malformed /proc stat line")
+	if len(fields) < 20 || len(fields[0]) != 1 {
+		return 0, 0, errors.New("malformed /proc stat line")
 	}
 	v, err := strconv.ParseUint(fields[19], 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("malformed /proc stat start time: %w", err)
+		return 0, 0, fmt.Errorf("malformed /proc stat start time: %w", err)
 	}
-	return v, nil
+	return v, fields[0][0], nil
 }
 
 // groupMembers lists the live processes of group pgid from /proc: a

@@ -1,3 +1,5 @@
+//go:build unix
+
 package proc
 
 import (
@@ -7,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -113,4 +116,28 @@ func FuzzParseSignal(f *testing.F) {
 			t.Errorf("ParseSignal(%q) = %d", s, sig)
 		}
 	})
+}
+
+// A zombie keeps its pid (so it still guards against reuse: it exists)
+// but has ended: it is not live.
+func TestZombieExistsButIsNotLive(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "exit 0")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	id, err := Lookup(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not reaped until cmd.Wait: poll until it has become a zombie.
+	for deadline := time.Now().Add(10 * time.Second); id.Live(); {
+		if time.Now().After(deadline) {
+			t.Fatal("an exited, unreaped child still reads as live")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !id.Exists() {
+		t.Error("a zombie no longer exists: its pid would look free before it is")
+	}
 }

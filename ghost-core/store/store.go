@@ -17,10 +17,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 //go:embed migrations/*.sql
@@ -66,8 +67,8 @@ type Store struct {
 }
 
 // Open opens (creating with mode 0600 if needed) the database at path and
-// brings its schema up to date.
-func Open(path string) (*Store, error) {
+// brings its schema up to date, honouring ctx while it waits for the file.
+func Open(ctx context.Context, path string) (*Store, error) {
 	if err := precreate(path); err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
 	s := &Store{db: db, path: path}
-	if err := s.migrate(context.Background()); err != nil {
+	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -92,9 +93,6 @@ func (s *Store) Close() error {
 	s.versionMu.Unlock()
 	return s.db.Close()
 }
-
-// Path is the database file's path.
-func (s *Store) Path() string { return s.path }
 
 // driverName is SQLite with ghost's connect hook; registered once, here.
 const driverName = "sqlite3-ghost"
@@ -124,7 +122,7 @@ func dsn(path string) string {
 // -wal and -shm files SQLite derives from it get the same mode whatever the
 // umask.
 func precreate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := datadir.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		if err := f.Chmod(0o600); err != nil {
 			f.Close()
@@ -216,12 +214,6 @@ func migrations() ([]string, error) {
 	return out, nil
 }
 
-// SchemaVersion is the schema version this binary writes.
-func SchemaVersion() int {
-	steps, _ := migrations()
-	return len(steps)
-}
-
 // write runs fn in an IMMEDIATE transaction, retrying the whole transaction
 // while the database is busy.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -246,6 +238,11 @@ func retryBusy(ctx context.Context, fn func() error) error {
 	wait := 5 * time.Millisecond
 	for {
 		err := fn()
+		if err != nil && ctx.Err() != nil {
+			// The driver interrupts a statement whose context ends, and
+			// reports that as its own error.
+			return ctx.Err()
+		}
 		if err == nil || !isBusy(err) {
 			return err
 		}
@@ -254,7 +251,9 @@ func retryBusy(ctx context.Context, fn func() error) error {
 		}
 		select {
 		case <-ctx.Done():
-			return ErrBusy
+			// Given up by the caller (Ctrl-C), not by the database: say so,
+			// so the caller can tell an interruption from a busy file.
+			return ctx.Err()
 		case <-time.After(wait):
 		}
 		if wait < 500*time.Millisecond {

@@ -21,14 +21,16 @@ import (
 // idx_tasks_list; the rest (the process identity, the log error) matter
 // only to a task looked at alone or reconciled.
 const columns = `id, pid, pgid, command, cwd, status, exit_code, started_at, finished_at,
-	log_path, name, signal, project, origin, proc_start, boot_id, monitor_pid, monitor_start, log_error, tty`
+	log_path, name, signal, project, origin, restart, restarts, next_restart_at,
+	proc_start, boot_id, monitor_pid, monitor_start, log_error, tty, stop_requested,
+	restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms, gave_up`
 
 // allColumns is the number of columns; Get reads env and env_given
 // after them.
 var allColumns = len(strings.Split(columns, ","))
 
 // listingColumns is the number of leading columns Each reads.
-const listingColumns = 14
+const listingColumns = 17
 
 // listing is the column list of Each.
 var listing = strings.Join(strings.Split(columns, ",")[:listingColumns], ",")
@@ -38,11 +40,13 @@ func isTaskError(err error) bool {
 	return errors.Is(err, task.ErrNotFound) || errors.Is(err, task.ErrNameTaken) || errors.As(err, &amb)
 }
 
-// Reserve inserts a new running task. When the task has a name, it fails
-// with task.ErrNameTaken if a running task holds it and holderAlive says
-// that task's process still lives; the check and the insert are one
-// transaction, so two launches cannot both take a name.
-func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.Task) bool) error {
+// Reserve inserts t, in t.Status. When t has a name, it fails with
+// task.ErrNameTaken if a task in one of the live states holds the name and
+// holderServed says that task is still served; the check and the insert
+// are one transaction, so two launches cannot both take a name. Which
+// states are live, and what served means, is the caller's to say (see
+// package lifecycle): the store holds no policy.
+func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, holderServed func(task.Task) bool) error {
 	cmd, err := json.Marshal(encodeList(t.Command))
 	if err != nil {
 		return fmt.Errorf("encoding command: %w", err)
@@ -61,38 +65,151 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, holderAlive func(task.
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if t.Name != "" {
-			holders, err := queryTasks(ctx, tx, `SELECT `+columns+` FROM tasks WHERE name = ? AND status = 'running'`, t.Name)
+			q, args := `SELECT `+columns+` FROM tasks WHERE name = ? AND status IN (`+placeholders(len(live))+`)`, []any{t.Name}
+			for _, st := range live {
+				args = append(args, string(st))
+			}
+			holders, err := queryTasks(ctx, tx, q, args...)
 			if err != nil {
 				return err
 			}
 			for _, h := range holders {
-				if holderAlive(h) {
+				if holderServed(h) {
 					return fmt.Errorf("%q: %w (%s)", t.Name, task.ErrNameTaken, h.ShortID())
 				}
 			}
 		}
+		p := t.RestartPolicy
+		if p.Mode == "" {
+			p = task.DefaultRestartPolicy
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty, origin, env_given)
-			VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, t.StartedAt.Unix(), t.LogPath,
-			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY, t.OriginName(), given)
+			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty,
+			 origin, env_given, restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, string(t.Status), t.StartedAt.Unix(), t.LogPath,
+			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY,
+			t.OriginName(), given, string(p.Mode), p.MaxRestarts, p.Delay.Milliseconds(), p.DelayMax.Milliseconds(), p.MinUptime.Milliseconds())
 		return err
 	})
 }
 
-// SetStarted records the process of a reserved task once it runs.
-func (s *Store) SetStarted(ctx context.Context, id string, pid, pgid int, procStart uint64, startedAt time.Time) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE tasks SET pid = ?, pgid = ?, proc_start = ?, started_at = ? WHERE id = ?`,
-			pid, pgid, int64(procStart), startedAt.Unix(), id)
-		return err
-	})
+// placeholders is "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// Finish records how a task ended. A real end recorded by the monitor also
-// replaces an `unknown` that a reader guessed meanwhile; a finished state is
-// never overwritten. It reports whether the row changed.
-func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, error) {
+// statusArgs are statuses as query arguments, after args.
+func statusArgs(args []any, statuses []task.Status) []any {
+	for _, st := range statuses {
+		args = append(args, string(st))
+	}
+	return args
+}
+
+// SetStarted records a run's process once it runs, if the task's row is
+// in one of the states from, and makes the row running: the first run
+// sets the task's start, a later one counts a restart. It reports whether
+// the row changed.
+func (s *Store) SetStarted(ctx context.Context, id string, pid, pgid int, procStart uint64, startedAt time.Time, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET pid = ?, pgid = ?, proc_start = ?,
+				started_at = CASE WHEN status = 'restarting' THEN started_at ELSE ? END,
+				restarts = restarts + (status = 'restarting'), next_restart_at = NULL, status = 'running'
+			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{pid, pgid, int64(procStart), startedAt.Unix(), id}, from)...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		changed = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO runs (task_id, n, pid, proc_start, started_at)
+			VALUES (?, (SELECT coalesce(max(n), 0) + 1 FROM runs WHERE task_id = ?), ?, ?, ?)`,
+			id, id, pid, int64(procStart), startedAt.UnixMilli())
+		return err
+	})
+	return changed, err
+}
+
+// endRun closes the task's open run, if any, with end.
+func endRun(ctx context.Context, tx *sql.Tx, id string, end task.End) error {
+	var finished, code any
+	if !end.FinishedAt.IsZero() {
+		finished = end.FinishedAt.UnixMilli()
+	}
+	if end.ExitCode != nil {
+		code = *end.ExitCode
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE runs SET finished_at = ?, exit_code = ?, signal = ?
+		WHERE task_id = ? AND finished_at IS NULL AND n = (SELECT max(n) FROM runs WHERE task_id = ?)`,
+		finished, code, nullString(end.Signal), id, id)
+	return err
+}
+
+// SetRestarting records that a run ended (end) and that the task's
+// monitor starts the next one at next, if the row is in one of the states
+// from; it reports whether the row changed.
+func (s *Store) SetRestarting(ctx context.Context, id string, end task.End, next time.Time, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'restarting', next_restart_at = ?
+			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{next.UnixMilli(), id}, from)...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		changed = true
+		return endRun(ctx, tx, id, end)
+	})
+	return changed, err
+}
+
+// Runs returns the task's runs, oldest first.
+func (s *Store) Runs(ctx context.Context, id string) ([]task.Run, error) {
+	var runs []task.Run
+	err := retryBusy(ctx, func() error {
+		runs = runs[:0]
+		rows, err := s.db.QueryContext(ctx, `SELECT pid, started_at, finished_at, exit_code, signal FROM runs WHERE task_id = ? ORDER BY n`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r task.Run
+			var started int64
+			var finished, code sql.NullInt64
+			var sig sql.NullString
+			if err := rows.Scan(&r.PID, &started, &finished, &code, &sig); err != nil {
+				return err
+			}
+			r.StartedAt = time.UnixMilli(started)
+			if finished.Valid {
+				r.FinishedAt = time.UnixMilli(finished.Int64)
+			}
+			if code.Valid {
+				c := int(code.Int64)
+				r.ExitCode = &c
+			}
+			r.Signal = sig.String
+			runs = append(runs, r)
+		}
+		return rows.Err()
+	})
+	if runs == nil && err == nil {
+		runs = []task.Run{}
+	}
+	return runs, s.classify("reading runs", err)
+}
+
+// SetEnd records how a task ended, if its row is in one of the states
+// from; it reports whether the row changed.
+func (s *Store) SetEnd(ctx context.Context, id string, end task.End, from []task.Status) (bool, error) {
 	var changed bool
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var finished any
@@ -103,17 +220,38 @@ func (s *Store) Finish(ctx context.Context, id string, end task.End) (bool, erro
 		if end.ExitCode != nil {
 			code = *end.ExitCode
 		}
-		allowed := "'running'"
-		if end.Status != task.Unknown {
-			allowed = "'running', 'unknown'"
-		}
-		// An end that knows of no trouble with the log keeps what was noted
-		// while the task ran: a monitor that re-executed itself starts
-		// with a writer that never saw it.
+		// What the log went through may be in the row already (noted while
+		// the task ran, by a monitor image that has since been replaced):
+		// an end that says less keeps it.
 		res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = ?, exit_code = ?, signal = ?, finished_at = ?,
-			log_error = CASE WHEN ? = '' THEN log_error ELSE ? END
-			WHERE id = ? AND status IN (`+allowed+`)`,
-			string(end.Status), code, nullString(end.Signal), finished, end.LogError, end.LogError, id)
+				log_error = CASE WHEN ? = '' THEN log_error WHEN log_error = '' OR instr(?, log_error) > 0 THEN ?
+					ELSE log_error || '; ' || ? END,
+				gave_up = ?, next_restart_at = NULL
+			WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{string(end.Status), code, nullString(end.Signal), finished,
+				end.LogError, end.LogError, end.LogError, end.LogError, end.GaveUp, id}, from)...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		changed = true
+		if end.Status == task.Unknown {
+			return nil // the run's end was not seen
+		}
+		return endRun(ctx, tx, id, end)
+	})
+	return changed, err
+}
+
+// SetStopRequested marks that a stop of the task was asked for, if its row
+// is in one of the states from; it reports whether the row changed.
+func (s *Store) SetStopRequested(ctx context.Context, id string, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET stop_requested = 1 WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{id}, from)...)
 		if err != nil {
 			return err
 		}
@@ -133,12 +271,33 @@ func (s *Store) SetLogError(ctx context.Context, id, msg string) error {
 	})
 }
 
-// Delete removes a task's row.
-func (s *Store) Delete(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = ?`, id)
+// StopRequested reports whether a stop of the task was asked for.
+func (s *Store) StopRequested(ctx context.Context, id string) (bool, error) {
+	var v int
+	err := retryBusy(ctx, func() error {
+		return s.db.QueryRowContext(ctx, `SELECT stop_requested FROM tasks WHERE id = ?`, id).Scan(&v)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("%s: %w", id, task.ErrNotFound)
+	}
+	return v != 0, s.classify("reading task", err)
+}
+
+// Delete removes a task's row if it is in one of the states from, and
+// reports whether it did.
+func (s *Store) Delete(ctx context.Context, id string, from []task.Status) (bool, error) {
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = ? AND status IN (`+placeholders(len(from))+`)`,
+			statusArgs([]any{id}, from)...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed = n > 0
 		return err
 	})
+	return changed, err
 }
 
 // Get returns the task with exactly this id, environment included.
@@ -212,10 +371,14 @@ func (s *Store) Resolve(ctx context.Context, ref string) (task.Task, error) {
 	return task.Task{}, &task.AmbiguousError{Ref: ref, Candidates: ids}
 }
 
-// Filter narrows List.
+// Filter narrows a listing.
 type Filter struct {
 	// Statuses keeps only tasks in one of these states; empty keeps all.
 	Statuses []task.Status
+	// Few says the states kept hold few rows (the live ones, not the
+	// history): they are found through the status index rather than by
+	// walking the listing index.
+	Few bool
 	// Limit caps the number of tasks returned, newest first; 0 means no cap.
 	Limit int
 	// Project keeps only the tasks of this project; empty keeps all.
@@ -223,43 +386,44 @@ type Filter struct {
 }
 
 // List returns the tasks Each would give, in a slice.
-func (s *Store) List(ctx context.Context, f Filter) ([]task.Task, error) {
-	return s.collect(ctx, f, listing)
-}
-
-// Running returns the tasks still marked running, newest first, each with
-// its process identity, for the caller to check which still are.
-func (s *Store) Running(ctx context.Context) ([]task.Task, error) {
-	return s.collect(ctx, Filter{Statuses: []task.Status{task.Running}}, columns)
-}
-
-func (s *Store) collect(ctx context.Context, f Filter, cols string) ([]task.Task, error) {
-	var out []task.Task
+func (s *Store) List(ctx context.Context, f Filter) ([]task.Listing, error) {
+	var out []task.Listing
 	if f.Limit > 0 {
-		out = make([]task.Task, 0, min(f.Limit, 4096))
+		out = make([]task.Listing, 0, min(f.Limit, 4096))
 	}
-	err := s.each(ctx, f, cols, func(t task.Task) error {
+	err := s.Each(ctx, f, func(t task.Listing) error {
 		out = append(out, t)
 		return nil
 	})
 	return out, err
 }
 
-// Each calls fn with every task f keeps, newest first, one row at a time,
-// with what a listing shows: no environment, process identity or log
-// error. A listing of 100,000 tasks need not hold them all at once. An
-// error from fn stops the walk and is returned.
-func (s *Store) Each(ctx context.Context, f Filter, fn func(task.Task) error) error {
-	return s.each(ctx, f, listing, fn)
+// Live returns the tasks in one of the states given (the live ones),
+// newest first, each with its process identity but no environment, for
+// the caller to check which are still served.
+func (s *Store) Live(ctx context.Context, statuses []task.Status) ([]task.Task, error) {
+	var out []task.Task
+	err := s.each(ctx, Filter{Statuses: statuses, Few: true}, columns, func(v []driver.Value) error {
+		out = append(out, taskFrom(v))
+		return nil
+	})
+	return out, err
 }
 
-func (s *Store) each(ctx context.Context, f Filter, cols string, fn func(task.Task) error) error {
+// Each calls fn with every task f keeps, newest first, one row at a time,
+// with what a listing shows. A listing of 100,000 tasks need not hold them
+// all at once. An error from fn stops the walk and is returned.
+func (s *Store) Each(ctx context.Context, f Filter, fn func(task.Listing) error) error {
+	return s.each(ctx, f, listing, func(v []driver.Value) error { return fn(listingFrom(v)) })
+}
+
+func (s *Store) each(ctx context.Context, f Filter, cols string, fn func([]driver.Value) error) error {
 	q, args := listQuery(f, cols)
 	delivered := false
 	err := retryBusy(ctx, func() error {
 		err := s.walk(ctx, q, args, func(v []driver.Value) error {
 			delivered = true
-			if err := fn(taskFrom(v)); err != nil {
+			if err := fn(v); err != nil {
 				return &callbackError{err}
 			}
 			return nil
@@ -311,23 +475,21 @@ func (s *Store) walk(ctx context.Context, q string, args []driver.NamedValue, ro
 	})
 }
 
-// listQuery is the query for f reading cols. Every listing but that of the
-// running tasks (a few, found through the status index) walks
+// listQuery is the query for f reading cols. Every listing but that of a
+// few rows (the live tasks, found through the status index) walks
 // idx_tasks_list, which holds every column a listing reads, so the table's
 // pages, mostly environments, are never touched.
 func listQuery(f Filter, cols string) (string, []driver.NamedValue) {
 	q := `SELECT ` + cols + ` FROM tasks`
 	var args []driver.NamedValue
 	var where []string
-	if len(f.Statuses) == 1 && f.Statuses[0] == task.Running {
-		where = append(where, `status = 'running'`)
-	} else {
+	if !f.Few || len(f.Statuses) == 0 {
 		q += ` INDEXED BY idx_tasks_list`
-		if len(f.Statuses) > 0 {
-			where = append(where, `status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")+`)`)
-			for _, st := range f.Statuses {
-				args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: string(st)})
-			}
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, `status IN (`+placeholders(len(f.Statuses))+`)`)
+		for _, st := range f.Statuses {
+			args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: string(st)})
 		}
 	}
 	if f.Project != "" {
@@ -380,13 +542,17 @@ func queryTasks(ctx context.Context, q rowsQuerier, query string, args ...any) (
 	return out, rows.Err()
 }
 
-// taskFrom makes a task from the values of columns as the driver returns
-// them: the listing ones, or all of them, or all and env and env_given.
-func taskFrom(v []driver.Value) task.Task {
-	t := task.Task{
+// listingFrom makes a listing from the values of the listing columns (or
+// more) as the driver returns them.
+func listingFrom(v []driver.Value) task.Listing {
+	t := task.Listing{
 		ID: text(v[0]), PID: int(integer(v[1])), PGID: int(integer(v[2])), Cwd: text(v[4]),
 		Status: task.Status(text(v[5])), StartedAt: time.Unix(integer(v[7]), 0),
 		LogPath: text(v[9]), Name: text(v[10]), Signal: text(v[11]), Project: text(v[12]), Origin: text(v[13]),
+		Restart: task.RestartMode(text(v[14])), Restarts: int(integer(v[15])),
+	}
+	if v[16] != nil {
+		t.NextRestartAt = time.UnixMilli(integer(v[16]))
 	}
 	if v[6] != nil {
 		c := int(integer(v[6]))
@@ -401,13 +567,23 @@ func taskFrom(v []driver.Value) task.Task {
 		// rather than failing the whole listing.
 		t.Command = []string{command}
 	}
-	if len(v) > listingColumns {
-		t.ProcStart, t.BootID = uint64(integer(v[14])), text(v[15])
-		t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[16])), uint64(integer(v[17])), text(v[18])
-		t.TTY = text(v[19])
+	return t
+}
+
+// taskFrom makes a task from the values of all columns, and env if read.
+func taskFrom(v []driver.Value) task.Task {
+	t := task.Task{Listing: listingFrom(v)}
+	t.ProcStart, t.BootID = uint64(integer(v[17])), text(v[18])
+	t.MonitorPID, t.MonitorStart, t.LogError = int(integer(v[19])), uint64(integer(v[20])), text(v[21])
+	t.TTY = text(v[22])
+	t.StopRequested = integer(v[23]) != 0
+	t.RestartPolicy = task.RestartPolicy{
+		Mode: t.Restart, MaxRestarts: int(integer(v[24])), Delay: time.Duration(integer(v[25])) * time.Millisecond,
+		DelayMax: time.Duration(integer(v[26])) * time.Millisecond, MinUptime: time.Duration(integer(v[27])) * time.Millisecond,
 	}
-	if len(v) > 20 {
-		if env := text(v[20]); env != "" {
+	t.GaveUp = int(integer(v[28]))
+	if len(v) > allColumns {
+		if env := text(v[allColumns]); env != "" {
 			t.Env = decodeMap(env)
 		}
 	}

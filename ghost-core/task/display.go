@@ -6,11 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ghostproject/ghost/ghost-core/printable"
 )
 
 // ExitText is how the task ended in a few characters, as tables show it:
 // the exit code, the signal, "?" for an end nobody saw, "-" while running.
-func (t Task) ExitText() string {
+func (t Listing) ExitText() string {
 	switch {
 	case t.Status == Exited && t.ExitCode != nil:
 		return strconv.Itoa(*t.ExitCode)
@@ -46,9 +48,10 @@ type Field struct {
 }
 
 // Describe lists every field of a task for people, in the order both the
-// CLI's status and ghost-ui's details show them. Values are raw: the
-// caller makes them safe for its terminal.
-func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
+// CLI's status and ghost-ui's details show them. Values are raw but for
+// the command, quoted as a shell would read it back: the caller makes
+// them safe for its terminal.
+func (t Task) Describe(now time.Time) []Field {
 	dash := func(s string) string {
 		if s == "" {
 			return "-"
@@ -74,9 +77,19 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 	case Unknown:
 		f = append(f, Field{"exit code", "unknown (the process ended unobserved: a reboot, or its monitor was killed)"})
 	}
+	if p := t.RestartPolicy; p.Restarts() || t.Restarts > 0 {
+		f = append(f, Field{"restart", restartText(p)})
+		f = append(f, Field{"restarts", strconv.Itoa(t.Restarts)})
+		if t.Status == Restarting && !t.NextRestartAt.IsZero() {
+			f = append(f, Field{"next run", t.NextRestartAt.Local().Format(time.RFC3339)})
+		}
+		if t.GaveUp > 0 {
+			f = append(f, Field{"gave up", "after " + strconv.Itoa(t.GaveUp) + " restarts in a row"})
+		}
+	}
 	f = append(f,
 		Field{"pid", pid(t.PID)}, Field{"pgid", pid(t.PGID)},
-		Field{"command", quote(t.Command)}, Field{"cwd", t.Cwd},
+		Field{"command", printable.Quote(t.Command)}, Field{"cwd", t.Cwd},
 		Field{"started", t.StartedAt.Local().Format(time.RFC3339)})
 	if !t.FinishedAt.IsZero() {
 		f = append(f, Field{"finished", t.FinishedAt.Local().Format(time.RFC3339)})
@@ -117,6 +130,83 @@ func (t Task) Describe(now time.Time, quote func([]string) string) []Field {
 		f = append(f, Field{"warning", t.LogError})
 	}
 	return f
+}
+
+// restartText describes a restart policy in one line.
+func restartText(p RestartPolicy) string {
+	if !p.Restarts() {
+		return string(RestartNo)
+	}
+	max := "unlimited"
+	if p.MaxRestarts != UnlimitedRestarts {
+		max = strconv.Itoa(p.MaxRestarts)
+	}
+	return string(p.Mode) + " (at most " + max + " in a row; delay " + p.Delay.String() + " doubling to " +
+		p.DelayMax.String() + "; stable after " + p.MinUptime.String() + ")"
+}
+
+// StateText is the state as a table shows it: the status, and the
+// restarts so far when there were any, as "running (3)".
+func (t Listing) StateText() string {
+	if t.Restarts > 0 {
+		return string(t.Status) + " (" + strconv.Itoa(t.Restarts) + ")"
+	}
+	return string(t.Status)
+}
+
+// Columns are the headings of a task table, as `ghost list` and ghost-ui
+// both show it; Cells gives a task's row under them.
+var Columns = [...]string{"ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND"}
+
+// Column indexes into Columns and Cells, for tables that treat one
+// column apart (colour, width).
+const (
+	ColID = iota
+	ColName
+	ColState
+	ColExit
+	ColPID
+	ColStarted
+	ColRuntime
+	ColCommand
+)
+
+// Cells is the task's row of a task table, with now as the clock: one
+// formatter for every table, so the CLI and ghost-ui never disagree on a
+// column. The cells are printable but for the name, which comes as
+// given; a table escapes it (and the rest, cheaply) for its terminal.
+func (t Listing) Cells(now time.Time) [len(Columns)]string {
+	var c [len(Columns)]string
+	c[ColID] = t.ShortID()
+	c[ColName] = t.Name
+	if c[ColName] == "" {
+		c[ColName] = "-"
+	}
+	c[ColState] = t.StateText()
+	c[ColExit] = t.ExitText()
+	c[ColPID] = "-"
+	if t.PID > 0 {
+		c[ColPID] = strconv.Itoa(t.PID)
+	}
+	c[ColStarted] = StartedText(t.StartedAt, now)
+	c[ColRuntime] = FormatRuntime(t.Runtime(now))
+	c[ColCommand] = printable.Quote(t.Command)
+	return c
+}
+
+// StartedText is when a task started as tables show it: the time of day
+// for today's tasks, the date and minute otherwise.
+func StartedText(started, now time.Time) string {
+	return string(AppendStarted(nil, started, now))
+}
+
+// AppendStarted appends StartedText(started, now) to b.
+func AppendStarted(b []byte, started, now time.Time) []byte {
+	started = started.Local()
+	if y, m, d := started.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return started.AppendFormat(b, "15:04:05")
+	}
+	return started.AppendFormat(b, "2006-01-02 15:04")
 }
 
 // CPUText is the task's CPU share as tables show it ("12.5", "0.0"), or

@@ -3,6 +3,7 @@ package task
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -43,4 +44,35 @@ func EnvList(m map[string]string) []string {
 	}
 	sort.Strings(list)
 	return list
+}
+
+// foldEnvCase: Windows reads variable names without regard to case (the
+// system sets Path, users type PATH), so two spellings are one variable.
+const foldEnvCase = runtime.GOOS == "windows"
+
+// SetEnv sets key in an environment map. Where names ignore case
+// (Windows), a name that differs from key only in case is the same
+// variable and is replaced.
+func SetEnv(m map[string]string, key, value string) {
+	if foldEnvCase {
+		for k := range m {
+			if k != key && strings.EqualFold(k, key) {
+				delete(m, k)
+			}
+		}
+	}
+	m[key] = value
+}
+
+// GetEnv reads key from an environment map, ignoring case where names do.
+func GetEnv(m map[string]string, key string) string {
+	if v, ok := m[key]; ok || !foldEnvCase {
+		return v
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return ""
 }

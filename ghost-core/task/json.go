@@ -1,8 +1,6 @@
 package task
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"time"
 
@@ -26,6 +24,12 @@ type JSONTask struct {
 	LogPath    string   `json:"log_path"`
 	// Origin is "cli", or "mcp:<client>" for a task an agent started.
 	Origin string `json:"origin"`
+	// Restart is the restart policy's mode, "no" when none; Restarts the
+	// restarts so far; NextRestartAt when the next run starts, while
+	// restarting.
+	Restart       RestartMode `json:"restart"`
+	Restarts      int         `json:"restarts"`
+	NextRestartAt *string     `json:"next_restart_at"`
 	// Ports appears only where it was looked up (status), so that the list
 	// objects stay as they are.
 	Ports *[]ports.Port `json:"ports,omitempty"`
@@ -33,48 +37,62 @@ type JSONTask struct {
 	// (status), like Ports.
 	CPUPercent *float64 `json:"cpu_percent,omitempty"`
 	RSSBytes   *int64   `json:"rss_bytes,omitempty"`
+	// Runs appears only where it was looked up (status): every run's
+	// process and end.
+	Runs *[]JSONRun `json:"runs,omitempty"`
 }
 
-// MarshalJSON writes the task object of the CLI contract (see JSON).
-func (t Task) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	// Commands are full of shell's < > &: keep them readable.
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(t.JSON())
-	return EscapeInvisible(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), err
-}
-
-// JSON is the task object of the CLI contract: snake_case keys, RFC 3339
-// times in UTC, null for what is unknown. The environment is left out on
-// purpose: it often holds secrets. Encoding a slice of these is much
-// cheaper than a slice of Tasks, whose MarshalJSON output the encoder
-// must check again.
-func (t Task) JSON() JSONTask {
+// JSON is the task object of the CLI contract as lists give it:
+// snake_case keys, RFC 3339 times in UTC, null for what is unknown.
+func (t Listing) JSON() JSONTask {
 	cmd := t.Command
 	if cmd == nil {
 		cmd = []string{}
 	}
-	j := JSONTask{
-		ID:         t.ID,
-		Name:       optional(t.Name),
-		Project:    optional(t.Project),
-		PID:        t.PID,
-		PGID:       t.PGID,
-		Command:    cmd,
-		Cwd:        t.Cwd,
-		Status:     t.Status,
-		ExitCode:   t.ExitCode,
-		Signal:     optional(t.Signal),
-		StartedAt:  timestamp(t.StartedAt),
-		FinishedAt: timestamp(t.FinishedAt),
-		LogPath:    t.LogPath,
-		Origin:     t.OriginName(),
-		Ports:      portsField(t.Ports),
+	return JSONTask{
+		ID:            t.ID,
+		Name:          optional(t.Name),
+		Project:       optional(t.Project),
+		PID:           t.PID,
+		PGID:          t.PGID,
+		Command:       cmd,
+		Cwd:           t.Cwd,
+		Status:        t.Status,
+		ExitCode:      t.ExitCode,
+		Signal:        optional(t.Signal),
+		StartedAt:     timestamp(t.StartedAt),
+		FinishedAt:    timestamp(t.FinishedAt),
+		LogPath:       t.LogPath,
+		Origin:        t.OriginName(),
+		Restart:       t.restartMode(),
+		Restarts:      t.Restarts,
+		NextRestartAt: timestamp(t.NextRestartAt),
 	}
+}
+
+func (t Listing) restartMode() RestartMode {
+	if t.Restart == "" {
+		return RestartNo
+	}
+	return t.Restart
+}
+
+// JSON is the task object of the CLI contract for one task (status): the
+// listing's keys, and the ports when they were looked up. The environment
+// is left out on purpose: it often holds secrets.
+func (t Task) JSON() JSONTask {
+	j := t.Listing.JSON()
+	j.Ports = portsField(t.Ports)
 	if t.Usage != nil {
 		cpu, rss := math.Round(t.Usage.CPUPercent*10)/10, t.Usage.RSSBytes
 		j.CPUPercent, j.RSSBytes = &cpu, &rss
+	}
+	if t.Runs != nil {
+		runs := make([]JSONRun, len(t.Runs))
+		for i, r := range t.Runs {
+			runs[i] = r.JSON()
+		}
+		j.Runs = &runs
 	}
 	return j
 }

@@ -1,7 +1,6 @@
 package task
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -13,14 +12,9 @@ import (
 // AppendJSON appends t's task object (see JSON) to b, byte for byte as
 // encoding/json indents it with two spaces at nesting depth depth (1 for
 // the elements of a top-level array), without reflection: `list --json`
-// writes tens of thousands of these. A task with ports or usage falls back
-// to encoding/json, as only status looks those up.
-func (t Task) AppendJSON(b []byte, depth int) []byte {
+// writes tens of thousands of these.
+func (t Listing) AppendJSON(b []byte, depth int) []byte {
 	in := strings.Repeat("  ", depth)
-	if t.Ports != nil || t.Usage != nil {
-		out, _ := json.MarshalIndent(t.JSON(), in, "  ")
-		return append(b, EscapeInvisible(out)...)
-	}
 	// field starts a member: the comma ending the one before, the key.
 	field := func(name string) {
 		if b[len(b)-1] != '{' {
@@ -80,6 +74,12 @@ func (t Task) AppendJSON(b []byte, depth int) []byte {
 	b = appendJSONString(b, t.LogPath)
 	field("origin")
 	b = appendJSONString(b, t.OriginName())
+	field("restart")
+	b = appendJSONString(b, string(t.restartMode()))
+	field("restarts")
+	b = strconv.AppendInt(b, int64(t.Restarts), 10)
+	field("next_restart_at")
+	b = appendTimestamp(b, t.NextRestartAt)
 	b = append(b, '\n')
 	b = append(b, in...)
 	return append(b, '}')

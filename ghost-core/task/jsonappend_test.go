@@ -9,7 +9,7 @@ import (
 
 // encodingJSON is how list --json printed tasks before AppendJSON: the
 // reference AppendJSON must match byte for byte.
-func encodingJSON(t *testing.T, tasks []Task) []byte {
+func encodingJSON(t *testing.T, tasks []Listing) []byte {
 	t.Helper()
 	views := make([]JSONTask, len(tasks))
 	for i, tk := range tasks {
@@ -25,7 +25,7 @@ func encodingJSON(t *testing.T, tasks []Task) []byte {
 	return EscapeInvisible(b.Bytes())
 }
 
-func appendJSONArray(tasks []Task) []byte {
+func appendJSONArray(tasks []Listing) []byte {
 	if len(tasks) == 0 {
 		return []byte("[]\n")
 	}
@@ -43,7 +43,7 @@ func appendJSONArray(tasks []Task) []byte {
 func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	code := 3
 	zero := 0
-	tasks := []Task{
+	tasks := []Listing{
 		{},
 		{ID: "a", Command: []string{}},
 		{ID: "b", Name: "app/web", Project: "app", PID: 12, PGID: 12, Command: []string{"sh", "-c", "a < b && c > d"}, Cwd: "/tmp",
@@ -67,9 +67,9 @@ func FuzzAppendJSON(f *testing.F) {
 		for _, a := range bytes.Split([]byte(command), []byte{0}) {
 			argv = append(argv, string(a))
 		}
-		tk := Task{ID: id, Name: name, Command: argv, Cwd: cwd, Status: Status(signal), ExitCode: &code,
+		tk := Listing{ID: id, Name: name, Command: argv, Cwd: cwd, Status: Status(signal), ExitCode: &code,
 			Signal: signal, StartedAt: time.Unix(started%(1<<40), 0), LogPath: cwd + id}
-		want, got := encodingJSON(t, []Task{tk, {}}), appendJSONArray([]Task{tk, {}})
+		want, got := encodingJSON(t, []Listing{tk, {}}), appendJSONArray([]Listing{tk, {}})
 		if !bytes.Equal(got, want) {
 			t.Fatalf("got  %s\nwant %s", got, want)
 		}
@@ -79,8 +79,8 @@ func FuzzAppendJSON(f *testing.F) {
 // Bidi overrides, C1 controls, zero-width and tag characters are legal
 // JSON raw, but jq -r would print them raw: they are escaped.
 func TestJSONEscapesInvisibleRunes(t *testing.T) {
-	tk := Task{ID: "x", Name: "n\u202eame\u0085", Command: []string{"\u2066x\u200b\U000e0041\x7f"}, Cwd: "/\ufeff"}
-	for _, out := range [][]byte{tk.AppendJSON(nil, 0), must(tk.MarshalJSON())} {
+	tk := Listing{ID: "x", Name: "n\u202eame\u0085", Command: []string{"\u2066x\u200b\U000e0041\x7f"}, Cwd: "/\ufeff"}
+	for _, out := range [][]byte{tk.AppendJSON(nil, 0), EscapeInvisible(must(json.Marshal(tk.JSON())))} {
 		for _, raw := range []string{"\u202e", "\u0085", "\u2066", "\u200b", "\U000e0041", "\ufeff", "\x7f"} {
 			if bytes.Contains(out, []byte(raw)) {
 				t.Errorf("%q raw in %s", raw, out)

@@ -22,19 +22,27 @@ const (
 	Killed Status = "killed"
 	// Unknown means the process is gone and how it ended was never recorded.
 	Unknown Status = "unknown"
+	// Restarting means the last run ended and the task's monitor waits out
+	// a delay before the next one, as its restart policy asks.
+	Restarting Status = "restarting"
 )
 
-// Valid reports whether s is one of the four states.
+// Statuses lists every state, in the order help texts name them.
+var Statuses = []Status{Running, Restarting, Exited, Killed, Unknown}
+
+// Valid reports whether s is one of the states.
 func (s Status) Valid() bool {
 	switch s {
-	case Running, Exited, Killed, Unknown:
+	case Running, Restarting, Exited, Killed, Unknown:
 		return true
 	}
 	return false
 }
 
-// Finished reports whether the task can no longer change state by itself.
-func (s Status) Finished() bool { return s != Running }
+// Finished reports whether the task has ended for good: no process, no
+// monitor that will start another run. The lifecycle package says who
+// moves a task between states.
+func (s Status) Finished() bool { return s != Running && s != Restarting }
 
 // Errors a caller may want to tell apart with errors.Is.
 var (
@@ -60,21 +68,19 @@ func (e *AmbiguousError) Error() string {
 	return "ambiguous task id prefix " + e.Ref
 }
 
-// Task is one command run in the background, as recorded.
-type Task struct {
+// Listing is what a listing shows of a task: what ran, its state and how
+// it ended, without the environment (large, and often secret) or the
+// process identity (which only signalling and reconciling need). Lists
+// give Listings; a task looked at alone is a Task.
+type Listing struct {
 	ID   string
 	Name string
 	// Project is the app the task was started for by `ghost up`, empty for
 	// a task started alone; its name is then PROJECT/SERVICE.
-	Project string
-	PID     int
-	PGID    int
-	Command []string
-	Env     map[string]string
-	// EnvGiven names the variables of Env given for this task (--env,
-	// --env-file) rather than inherited; nil when not recorded (older
-	// tasks, or listings, which do not read it).
-	EnvGiven   []string
+	Project    string
+	PID        int
+	PGID       int
+	Command    []string
 	Cwd        string
 	Status     Status
 	ExitCode   *int
@@ -82,6 +88,28 @@ type Task struct {
 	StartedAt  time.Time
 	FinishedAt time.Time // zero while unknown
 	LogPath    string
+	// Restart is the task's restart policy's mode (RestartNo when none).
+	Restart RestartMode
+	// Restarts counts the restarts so far: the current run is the
+	// Restarts+1-th.
+	Restarts int
+	// NextRestartAt is when the next run starts, while restarting.
+	NextRestartAt time.Time
+	// Origin says what started the task: "cli" (the command line or
+	// ghost-ui) or "mcp:<client>" (an agent through `ghost mcp`); empty
+	// means "cli".
+	Origin string
+}
+
+// Task is one command run in the background, as recorded: its listing
+// and everything else the database holds about it.
+type Task struct {
+	Listing
+	Env map[string]string
+	// EnvGiven names the variables of Env given for this task (--env,
+	// --env-file) rather than inherited; nil when not recorded (older
+	// tasks, or listings, which do not read it).
+	EnvGiven []string
 
 	// ProcStart is the kernel's start time of PID in raw ticks, and BootID
 	// the boot it belongs to: together with PID they identify the process.
@@ -92,16 +120,23 @@ type Task struct {
 	MonitorStart uint64
 	// LogError says why some of the task's output could not be kept, if so.
 	LogError string
+	// StopRequested says that someone asked the task to stop (stop, kill,
+	// rm --force): its monitor must not start it again.
+	StopRequested bool
 	// Leftovers are processes of the task's group still running after its
 	// main process ended; looked up by status only.
 	Leftovers []int
+	// RestartPolicy is the whole policy; Restart its mode.
+	RestartPolicy RestartPolicy
+	// GaveUp is the number of restarts in a row after which the policy
+	// gave up, or 0.
+	GaveUp int
+	// Runs are the task's runs, oldest first; nil when nobody looked
+	// (only status reads them).
+	Runs []Run
 	// TTY is the size of the pseudo-terminal the task runs on, as
 	// COLSxROWS, or "" when its output goes through pipes.
 	TTY string
-	// Origin says what started the task: "cli" (the command line or
-	// ghost-ui) or "mcp:<client>" (an agent through `ghost mcp`); empty
-	// means "cli".
-	Origin string
 	// Ports are the sockets the task's process group listens on; nil when
 	// nobody looked (lists do not), empty when there are none.
 	Ports []ports.Port
@@ -120,7 +155,7 @@ type Usage struct {
 }
 
 // ShortID is the id as shown in tables: enough to be unique in practice.
-func (t Task) ShortID() string {
+func (t Listing) ShortID() string {
 	if len(t.ID) > 8 {
 		return t.ID[:8]
 	}
@@ -131,7 +166,7 @@ func (t Task) ShortID() string {
 const OriginCLI = "cli"
 
 // OriginName is t.Origin, "cli" when unset.
-func (t Task) OriginName() string {
+func (t Listing) OriginName() string {
 	if t.Origin == "" {
 		return OriginCLI
 	}
@@ -140,7 +175,7 @@ func (t Task) OriginName() string {
 
 // Runtime is how long the task ran, or has run so far when now is given for
 // a running task.
-func (t Task) Runtime(now time.Time) time.Duration {
+func (t Listing) Runtime(now time.Time) time.Duration {
 	end := t.FinishedAt
 	if end.IsZero() {
 		if t.Status.Finished() {
@@ -161,4 +196,7 @@ type End struct {
 	Signal     string
 	FinishedAt time.Time
 	LogError   string
+	// GaveUp is, when the restart policy gave up, after how many restarts
+	// in a row; else 0.
+	GaveUp int
 }

@@ -46,8 +46,9 @@ func TestJSONShape(t *testing.T) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // as the CLI prints it
-	err := enc.Encode(Task{ID: "x", Command: []string{"a<b"}, Status: Exited, ExitCode: &code,
-		StartedAt: time.Unix(0, 0), Env: map[string]string{"SECRET": "s"}})
+	tk := Task{Listing: Listing{ID: "x", Command: []string{"a<b"}, Status: Exited, ExitCode: &code,
+		StartedAt: time.Unix(0, 0)}, Env: map[string]string{"SECRET": "s"}}
+	err := enc.Encode(tk.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,8 +144,24 @@ func TestFormatRuntime(t *testing.T) {
 	}
 }
 
+// Cells is the one row formatter of every task table.
+func TestCells(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.Local)
+	code := 2
+	c := Listing{ID: "0123456789abcdef", Status: Exited, ExitCode: &code, PID: 42,
+		Command: []string{"sh", "-c", "a b"}, StartedAt: now.Add(-90 * time.Second), FinishedAt: now}.Cells(now)
+	want := [len(Columns)]string{"01234567", "-", "exited", "2", "42", now.Add(-90 * time.Second).Format("15:04:05"), "1m30s", "sh -c 'a b'"}
+	if c != want {
+		t.Errorf("cells %q, want %q", c, want)
+	}
+	old := Listing{StartedAt: now.AddDate(0, 0, -3), Status: Running}.Cells(now)
+	if old[ColStarted] != now.AddDate(0, 0, -3).Format("2006-01-02 15:04") || old[ColPID] != "-" || old[ColExit] != "-" {
+		t.Errorf("older task: %q", old)
+	}
+}
+
 func TestUsageTexts(t *testing.T) {
-	tk := Task{Status: Running, Usage: &Usage{CPUPercent: 12.345, RSSBytes: 13 << 20},
+	tk := Task{Listing: Listing{Status: Running}, Usage: &Usage{CPUPercent: 12.345, RSSBytes: 13 << 20},
 		Ports: []ports.Port{{Protocol: "tcp", Address: "0.0.0.0", Port: 8080}, {Protocol: "tcp", Address: "::", Port: 8080}, {Protocol: "udp", Address: "0.0.0.0", Port: 5353}}}
 	if got := tk.CPUText() + " " + tk.MemText() + " " + tk.PortsText(); got != "12.3 13.0M 8080,5353/udp" {
 		t.Errorf("texts %q", got)

@@ -17,7 +17,6 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
-	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
 // usage is ghost's one-line description, in --help and the man page.
@@ -30,7 +29,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	app := &cli.App{
 		Name:                      "ghost",
 		Usage:                     usage,
-		Version:                   version.Get().String(),
+		Version:                   engine.Version().String(),
 		Commands:                  commands(),
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
@@ -47,7 +46,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsageError
 	}
-	err := app.Run(interspersed(args, app.Commands))
+	// One context for the whole command: Ctrl-C (or SIGTERM) cancels it,
+	// wherever the command waits (a busy database included), and the
+	// command ends with exit 130.
+	ctx, stop := interruptible(context.Background())
+	defer stop()
+	err := app.RunContext(ctx, interspersed(args, app.Commands))
 	if unknown != "" {
 		return report(stderr, &cliError{what: unknown, err: errors.New("no such command"), hint: "see the commands with: ghost --help", code: exitUsage})
 	}
@@ -112,9 +116,10 @@ func interspersed(args []string, cmds []*cli.Command) []string {
 	return out
 }
 
-// openEngine opens the data directory named by the environment.
-func openEngine() (*engine.Engine, error) {
-	e, err := engine.Open(os.Getenv)
+// openEngine opens the data directory named by the environment, and its
+// database.
+func openEngine(c *cli.Context) (*engine.Engine, error) {
+	e, err := engine.Open(c.Context, os.Getenv)
 	if err != nil {
 		return nil, failed("opening data directory", err)
 	}
@@ -123,15 +128,15 @@ func openEngine() (*engine.Engine, error) {
 
 // openTask opens the data directory and resolves the command's one TASK
 // argument; the caller closes the engine.
-func openTask(ctx context.Context, c *cli.Context) (*engine.Engine, task.Task, error) {
+func openTask(c *cli.Context) (*engine.Engine, task.Task, error) {
 	if err := needArgs(c, 1, 1, "TASK (an id, id prefix or name)"); err != nil {
 		return nil, task.Task{}, err
 	}
-	e, err := openEngine()
+	e, err := openEngine(c)
 	if err != nil {
 		return nil, task.Task{}, err
 	}
-	t, err := e.Find(ctx, c.Args().First())
+	t, err := e.Get(c.Context, c.Args().First())
 	if err != nil {
 		e.Close()
 		return nil, task.Task{}, failed(c.Command.Name, err)

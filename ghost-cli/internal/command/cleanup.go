@@ -1,13 +1,12 @@
 package command
 
 import (
-	"context"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -37,20 +36,20 @@ func cleanup(c *cli.Context) error {
 		return usageError("cleanup", "%w", err.(*cliError).err)
 	}
 	for _, st := range statuses {
-		if st == task.Running {
-			return usageError("cleanup", "invalid --status running: cleanup removes finished tasks only (see ghost rm --force)")
+		if !st.Finished() {
+			return usageError("cleanup", "invalid --status %s: cleanup removes finished tasks only (see ghost rm --force)", st)
 		}
 	}
 	if statuses == nil {
 		statuses = []task.Status{task.Exited, task.Killed, task.Unknown}
 	}
-	e, err := openEngine()
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	ctx := context.Background()
-	tasks, err := e.List(ctx, store.Filter{Statuses: statuses})
+	ctx := c.Context
+	tasks, err := e.List(ctx, engine.Filter{Statuses: statuses})
 	if err != nil {
 		return failed("cleanup", err)
 	}
@@ -68,7 +67,7 @@ func cleanup(c *cli.Context) error {
 			continue
 		}
 		if !c.Bool("dry-run") {
-			if err := e.Remove(ctx, t); err != nil {
+			if err := e.Remove(ctx, t.ID); err != nil {
 				return failed("cleanup", err)
 			}
 		}

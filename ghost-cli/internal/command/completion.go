@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/store"
 )
 
 func completionCommand() *cli.Command {
@@ -199,12 +198,12 @@ func withPrefix(all []string, prefix string) []string {
 
 // taskWords are the short ids and names of the newest tasks.
 func taskWords() []string {
-	e, err := engine.Open(os.Getenv)
+	e, err := engine.Open(context.Background(), os.Getenv)
 	if err != nil {
 		return nil
 	}
 	defer e.Close()
-	tasks, err := e.Store.List(context.Background(), store.Filter{Limit: 200})
+	tasks, err := e.List(context.Background(), engine.Filter{Limit: 200})
 	if err != nil {
 		return nil
 	}

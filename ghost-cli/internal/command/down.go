@@ -34,9 +34,8 @@ func down(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	e, err := openEngine()
+	ctx := c.Context
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}

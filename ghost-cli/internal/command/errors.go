@@ -9,16 +9,14 @@ package command
 //     renumbered (see README.md, "Exit codes").
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/monitor"
 	"github.com/ghostproject/ghost/ghost-core/printable"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -66,23 +64,28 @@ func failed(what string, err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
+	if errors.Is(err, context.Canceled) {
+		return errInterrupted
+	}
 	e := &cliError{what: what, err: err, code: exitFailure}
 	var amb *task.AmbiguousError
-	var tooNew *store.TooNewError
+	var tooNew *engine.TooNewError
 	switch {
-	case errors.Is(err, monitor.ErrCommandNotFound):
+	case errors.Is(err, engine.ErrBadSetting):
+		e.code = exitUsage
+	case errors.Is(err, engine.ErrCommandNotFound):
 		e.code = exitNotFound
-	case errors.Is(err, monitor.ErrNotExecutable):
+	case errors.Is(err, engine.ErrNotExecutable):
 		e.code = exitNotExecutable
 	case errors.As(err, &amb):
 		e.hint = "it matches " + strings.Join(amb.Candidates, ", ") + "; give more characters"
 	case errors.As(err, &tooNew):
 		e.hint = "this database was written by a newer ghost; use that version, or point GHOST_DATA_DIR elsewhere"
-	case errors.Is(err, store.ErrSymlink):
+	case errors.Is(err, engine.ErrSymlink):
 		e.hint = "ghost opens only a file in the data directory itself; move the file there, or point GHOST_DATA_DIR at the directory that holds it"
-	case errors.Is(err, store.ErrCorrupt):
+	case errors.Is(err, engine.ErrCorrupt):
 		e.hint = "ghost left the file untouched; move it aside to start afresh"
-	case errors.Is(err, datadir.ErrUnsafe):
+	case errors.Is(err, engine.ErrUnsafe):
 		e.hint = "set GHOST_DATA_DIR to a directory only you can write"
 	case errors.Is(err, engine.ErrNoProcfile):
 		e.hint = "write one \"name: command\" a line in ./Procfile, or name the file with -f FILE"

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/ghostproject/ghost/ghost-core/monitor"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -17,8 +17,8 @@ func TestReport(t *testing.T) {
 		want string
 	}{
 		{nil, 0, ""},
-		{failed("run", fmt.Errorf("x: %w", monitor.ErrCommandNotFound)), 127, "ghost: run: x: command not found\n"},
-		{failed("run", fmt.Errorf("x: %w", monitor.ErrNotExecutable)), 126, "ghost: run: x: permission denied or not executable\n"},
+		{failed("run", fmt.Errorf("x: %w", engine.ErrCommandNotFound)), 127, "ghost: run: x: command not found\n"},
+		{failed("run", fmt.Errorf("x: %w", engine.ErrNotExecutable)), 126, "ghost: run: x: permission denied or not executable\n"},
 		{failed("status", &task.AmbiguousError{Ref: "a", Candidates: []string{"a1", "a2"}}), 1,
 			"ghost: status: ambiguous task id prefix a\nghost: hint: it matches a1, a2; give more characters\n"},
 		{failed("log", errors.New("evil \x1b[2J")), 1, "ghost: log: evil \\x1b[2J\n"},

@@ -9,11 +9,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/export"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -44,7 +44,7 @@ func exportCommand() *cli.Command {
 }
 
 // exportFormats are the values of --format.
-var exportFormats = export.Formats
+var exportFormats = engine.ExportFormats
 
 func exportAction(c *cli.Context) error {
 	format := c.String("format")
@@ -71,17 +71,17 @@ func exportAction(c *cli.Context) error {
 			return err
 		}
 	}
-	e, err := openEngine()
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	tasks, err := exportTasks(context.Background(), e, c.Args().First(), project)
+	tasks, err := exportTasks(c.Context, e, c.Args().First(), project)
 	if err != nil {
 		return err
 	}
 
-	set := export.Set{Project: project}
+	set := engine.ExportSet{Project: project}
 	var masked, skipped []string
 	for _, t := range tasks {
 		s, m, sk := exportService(t, c.Bool("include-secrets"))
@@ -101,7 +101,7 @@ func exportAction(c *cli.Context) error {
 	if len(skipped) > 0 {
 		warn(c, "variables whose names a service manager refuses left out: %s", strings.Join(unique(skipped), ", "))
 	}
-	files, err := export.Render(format, set)
+	files, err := engine.RenderExport(format, set)
 	if err != nil {
 		return failed("export", err)
 	}
@@ -126,7 +126,7 @@ func exportAction(c *cli.Context) error {
 // the project's services, each in full (environment included).
 func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]task.Task, error) {
 	if project == "" {
-		t, err := e.Find(ctx, ref)
+		t, err := e.Get(ctx, ref)
 		if err != nil {
 			return nil, failed("export", err)
 		}
@@ -145,7 +145,7 @@ func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]
 	}
 	var out []task.Task
 	for _, l := range latest {
-		t, err := e.Find(ctx, l.ID)
+		t, err := e.Get(ctx, l.ID)
 		if err != nil {
 			return nil, failed("export", err)
 		}
@@ -159,7 +159,7 @@ func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]
 // belongs to the shell session it was started from, and, unless
 // includeSecrets, placeholders for secret-looking values. It returns the
 // names it masked, and those it left out as no manager takes them.
-func exportService(t task.Task, includeSecrets bool) (s export.Service, masked, skipped []string) {
+func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, masked, skipped []string) {
 	name := t.Name
 	if t.Project != "" {
 		name = strings.TrimPrefix(name, t.Project+"/")
@@ -171,14 +171,14 @@ func exportService(t task.Task, includeSecrets bool) (s export.Service, masked, 
 	if t.Name != "" {
 		origin += " (" + t.Name + ")"
 	}
-	s = export.Service{
+	s = engine.ExportService{
 		Name:    name,
 		Origin:  origin,
 		Command: slices.Clone(t.Command),
 		Dir:     t.Cwd,
 		Home:    t.Env["HOME"],
 		// The restart policy of a task is "no" until tasks carry one.
-		Restart: export.Policy{Mode: export.RestartNo},
+		Restart: exportPolicy(t.RestartPolicy),
 	}
 	s.Command[0] = absProgram(t.Command[0], t.Cwd, t.Env["PATH"])
 	keys := make([]string, 0, len(t.Env))
@@ -191,14 +191,14 @@ func exportService(t task.Task, includeSecrets bool) (s export.Service, masked, 
 		switch {
 		case sessionOnly[k]:
 			continue
-		case !export.ValidEnvKey(k):
+		case !engine.ValidEnvKey(k):
 			skipped = append(skipped, k)
 			continue
 		case !includeSecrets && v != "" && secretName(k):
 			masked = append(masked, k)
 			v = "<" + k + ">"
 		}
-		s.Env = append(s.Env, export.Var{Key: k, Value: v})
+		s.Env = append(s.Env, engine.ExportVar{Key: k, Value: v})
 	}
 	return s, masked, skipped
 }
@@ -262,7 +262,7 @@ func absProgram(program, dir, path string) string {
 }
 
 // writeExport writes files into dir, private when they hold secrets.
-func writeExport(c *cli.Context, dir string, files []export.File, secrets bool) error {
+func writeExport(c *cli.Context, dir string, files []engine.ExportFile, secrets bool) error {
 	dirMode, fileMode := os.FileMode(0o755), os.FileMode(0o644)
 	if secrets {
 		dirMode, fileMode = 0o700, 0o600
@@ -293,4 +293,17 @@ func warn(c *cli.Context, format string, args ...any) {
 func unique(names []string) []string {
 	slices.Sort(names)
 	return slices.Compact(names)
+}
+
+// exportPolicy is the task's restart policy as a service manager keeps
+// it: the mode, the first delay, and the bound of restarts in a row.
+func exportPolicy(p task.RestartPolicy) engine.ExportPolicy {
+	if !p.Restarts() {
+		return engine.ExportPolicy{Mode: engine.ExportRestartNo}
+	}
+	e := engine.ExportPolicy{Mode: string(p.Mode), Delay: p.Delay}
+	if p.MaxRestarts != task.UnlimitedRestarts {
+		e.Burst, e.Window = p.MaxRestarts+1, p.MinUptime*time.Duration(p.MaxRestarts+1)
+	}
+	return e
 }

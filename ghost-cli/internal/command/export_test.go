@@ -3,6 +3,7 @@ package command
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -21,6 +22,9 @@ func TestSecretName(t *testing.T) {
 }
 
 func TestAbsProgram(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("exports are Unix service files (systemd, launchd, nomad), with Unix paths")
+	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	if err := os.Mkdir(bin, 0o755); err != nil {
@@ -52,8 +56,8 @@ func TestAbsProgram(t *testing.T) {
 // secrets only when asked.
 func TestExportServiceEnvironment(t *testing.T) {
 	tk := task.Task{
-		ID: "3f6c2a9e-8d1b-4c55-9a0e-2f6d8c1b7a40", Name: "shop/web", Project: "shop",
-		Command: []string{"/bin/sh", "-c", "true"}, Cwd: "/srv",
+		Listing: task.Listing{ID: "3f6c2a9e-8d1b-4c55-9a0e-2f6d8c1b7a40", Name: "shop/web", Project: "shop",
+			Command: []string{"/bin/sh", "-c", "true"}, Cwd: "/srv"},
 		Env: map[string]string{"PATH": "/bin", "TERM": "xterm", "SSH_AUTH_SOCK": "/tmp/agent", "API_TOKEN": "t0k",
 			"EMPTY_TOKEN": "", "a-b": "x", "PORT": "5000"},
 	}

@@ -7,24 +7,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
 	"github.com/ghostproject/ghost/ghost-core/printable"
 )
-
-// table writes rows in columns sized by display width. The last column is
-// cut with "…" to fit width; every cell is made printable first.
-func table(out io.Writer, header []string, rows [][]string, width int) error {
-	tb := newTable(header...)
-	for _, r := range rows {
-		for _, cell := range r {
-			tb.add(cell)
-		}
-	}
-	return tb.write(out, width)
-}
 
 // tableBuilder collects the cells of a table, sized as they come, and
 // writes them out as table does. A row is kept as one string, its cells
@@ -55,13 +42,6 @@ func (tb *tableBuilder) add(cell string) {
 	p := printable.String(cell)
 	tb.next(printable.Width(p))
 	tb.row = append(tb.row, p...)
-	tb.end()
-}
-
-// addPrintable appends a cell that is printable already (digits, times).
-func (tb *tableBuilder) addPrintable(cell []byte) {
-	tb.next(printable.Width(string(cell)))
-	tb.row = append(tb.row, cell...)
 	tb.end()
 }
 
@@ -120,29 +100,4 @@ func termWidth(w io.Writer) int {
 		return n
 	}
 	return 160
-}
-
-// appendStarted appends when a task started: the time of day for today's
-// tasks, the date otherwise.
-func appendStarted(b []byte, t time.Time, now time.Time) []byte {
-	t = t.Local()
-	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-		return t.AppendFormat(b, "15:04:05")
-	}
-	return t.AppendFormat(b, "2006-01-02 15:04")
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// appendPID appends a pid, or "-" when there is none yet.
-func appendPID(b []byte, pid int) []byte {
-	if pid <= 0 {
-		return append(b, '-')
-	}
-	return strconv.AppendInt(b, int64(pid), 10)
 }

@@ -10,10 +10,11 @@ import (
 
 func TestTableSizesColumnsByDisplayWidth(t *testing.T) {
 	var b bytes.Buffer
-	table(&b, []string{"ID", "NAME", "COMMAND"}, [][]string{
-		{"1", "日本", "echo " + strings.Repeat("x", 100)},
-		{"2", "ab\x1b", "ls"},
-	}, 40)
+	tb := newTable("ID", "NAME", "COMMAND")
+	for _, cell := range []string{"1", "日本", "echo " + strings.Repeat("x", 100), "2", "ab\x1b", "ls"} {
+		tb.add(cell)
+	}
+	tb.write(&b, 40)
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 	if len(lines) != 3 {
 		t.Fatalf("got %q", b.String())

@@ -1,11 +1,9 @@
 package command
 
 import (
-	"context"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/ghostproject/ghost/ghost-core/proc"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 )
 
 func killCommand() *cli.Command {
@@ -21,15 +19,14 @@ func killCommand() *cli.Command {
 }
 
 func kill(c *cli.Context) error {
-	sig, err := proc.ParseSignal(c.String("signal"))
+	sig, err := engine.ParseSignal(c.String("signal"))
 	if err != nil {
 		return usageError("kill", "invalid --signal %w", err)
 	}
-	ctx := context.Background()
-	e, t, err := openTask(ctx, c)
+	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	return failed("kill", e.Signal(ctx, t, sig))
+	return failed("kill", e.Kill(c.Context, t.ID, sig))
 }

@@ -12,8 +12,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/printable"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -23,7 +21,7 @@ func listCommand() *cli.Command {
 		Aliases: []string{"ls"},
 		Usage:   "list tasks, newest first",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "status", Aliases: []string{"s"}, Usage: "only tasks in `STATE`: running, exited, killed, unknown, finished (comma-separated)"},
+			&cli.StringFlag{Name: "status", Aliases: []string{"s"}, Usage: "only tasks in `STATE`: running, restarting, exited, killed, unknown, finished (comma-separated)"},
 			&cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: "only the tasks of `PROJECT` (started by ghost up)"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array of task objects"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print task ids only, one a line"},
@@ -49,15 +47,15 @@ func list(c *cli.Context) error {
 	default:
 		return usageError("list", "invalid --output %q: want wide", o)
 	}
-	e, err := openEngine()
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	// Tasks are printed (or laid out) as they are read, never all held:
 	// the history can be 100,000 tasks long.
-	f := store.Filter{Statuses: statuses, Project: c.String("project")}
-	ctx := context.Background()
+	f := engine.Filter{Statuses: statuses, Project: c.String("project")}
+	ctx := c.Context
 	switch {
 	case c.Bool("json"):
 		err = listJSON(ctx, e, f, c.App.Writer)
@@ -74,9 +72,9 @@ func list(c *cli.Context) error {
 	return nil
 }
 
-func listIDs(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
+func listIDs(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Writer) error {
 	w := bufio.NewWriterSize(out, 64<<10)
-	err := e.Each(ctx, f, func(t task.Task) error {
+	err := e.Each(ctx, f, func(t task.Listing) error {
 		w.WriteString(t.ID)
 		return w.WriteByte('\n')
 	})
@@ -88,11 +86,11 @@ func listIDs(ctx context.Context, e *engine.Engine, f store.Filter, out io.Write
 
 // listJSON writes the JSON array task by task, exactly as encoding/json
 // would indent it whole.
-func listJSON(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
+func listJSON(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Writer) error {
 	w := bufio.NewWriterSize(out, 64<<10)
 	var buf []byte
 	n := 0
-	err := e.Each(ctx, f, func(t task.Task) error {
+	err := e.Each(ctx, f, func(t task.Listing) error {
 		buf = buf[:0]
 		if n == 0 {
 			buf = append(buf, '[')
@@ -118,22 +116,14 @@ func listJSON(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writ
 	return err
 }
 
-func listTable(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
+func listTable(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Writer) error {
 	now := time.Now()
-	tb := newTable("ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "COMMAND")
-	var scratch []byte
-	err := e.Each(ctx, f, func(t task.Task) error {
-		tb.add(t.ShortID())
-		tb.add(orDash(t.Name))
-		tb.add(string(t.Status))
-		tb.add(t.ExitText())
-		scratch = appendPID(scratch[:0], t.PID)
-		tb.addPrintable(scratch)
-		scratch = appendStarted(scratch[:0], t.StartedAt, now)
-		tb.addPrintable(scratch)
-		scratch = task.AppendRuntime(scratch[:0], t.Runtime(now))
-		tb.addPrintable(scratch)
-		tb.add(printable.Quote(t.Command))
+	tb := newTable(task.Columns[:]...)
+	err := e.Each(ctx, f, func(t task.Listing) error {
+		// The one row formatter, shared with ghost-ui.
+		for _, cell := range t.Cells(now) {
+			tb.add(cell)
+		}
 		return nil
 	})
 	if err != nil {
@@ -143,7 +133,7 @@ func listTable(ctx context.Context, e *engine.Engine, f store.Filter, out io.Wri
 }
 
 // parseStatuses reads --status: states separated by commas; "finished"
-// stands for every state but running.
+// stands for every state a task has ended in for good.
 func parseStatuses(s string) ([]task.Status, error) {
 	if s == "" || s == "all" {
 		return nil, nil
@@ -157,7 +147,7 @@ func parseStatuses(s string) ([]task.Status, error) {
 		case st.Valid():
 			out = append(out, st)
 		default:
-			return nil, usageError("list", "invalid --status %q: want running, exited, killed, unknown or finished", part)
+			return nil, usageError("list", "invalid --status %q: want running, restarting, exited, killed, unknown or finished", part)
 		}
 	}
 	return out, nil
@@ -180,30 +170,29 @@ func writeJSON(c *cli.Context, v any) error {
 // listWide is the table with what running tasks cost: CPU share over
 // measureWindow, resident memory and listening ports of each process
 // group. Those are measured together, so the tasks are held.
-func listWide(ctx context.Context, e *engine.Engine, f store.Filter, out io.Writer) error {
-	tasks, err := e.List(ctx, f)
+func listWide(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Writer) error {
+	listed, err := e.List(ctx, f)
 	if err != nil {
 		return err
 	}
+	tasks := make([]task.Task, len(listed))
+	for i, l := range listed {
+		tasks[i].Listing = l
+	}
 	engine.MeasureWindow(ctx, tasks, measureWindow)
 	now := time.Now()
-	tb := newTable("ID", "NAME", "STATE", "EXIT", "PID", "STARTED", "RUNTIME", "CPU%", "MEM", "PORTS", "COMMAND")
-	var scratch []byte
+	// The one row formatter, with the costs before the command.
+	cols := task.Columns
+	tb := newTable(append(append(cols[:task.ColCommand:task.ColCommand], "CPU%", "MEM", "PORTS"), cols[task.ColCommand])...)
 	for _, t := range tasks {
-		tb.add(t.ShortID())
-		tb.add(orDash(t.Name))
-		tb.add(string(t.Status))
-		tb.add(t.ExitText())
-		scratch = appendPID(scratch[:0], t.PID)
-		tb.addPrintable(scratch)
-		scratch = appendStarted(scratch[:0], t.StartedAt, now)
-		tb.addPrintable(scratch)
-		scratch = task.AppendRuntime(scratch[:0], t.Runtime(now))
-		tb.addPrintable(scratch)
+		cells := t.Cells(now)
+		for _, cell := range cells[:task.ColCommand] {
+			tb.add(cell)
+		}
 		tb.add(t.CPUText())
 		tb.add(t.MemText())
 		tb.add(t.PortsText())
-		tb.add(printable.Quote(t.Command))
+		tb.add(cells[task.ColCommand])
 	}
 	return tb.write(out, termWidth(out))
 }

@@ -17,7 +17,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -153,9 +152,8 @@ func logAction(c *cli.Context) error {
 	if c.IsSet("project") || c.NArg() > 1 {
 		return logMany(c, v)
 	}
-	ctx, stop := interruptible(context.Background())
-	defer stop()
-	e, t, err := openTask(ctx, c)
+	ctx := c.Context
+	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
@@ -171,7 +169,7 @@ func logAction(c *cli.Context) error {
 	if err != nil {
 		return failed("log", err)
 	}
-	if t, err := e.Find(ctx, t.ID); err == nil {
+	if t, err := e.Get(ctx, t.ID); err == nil {
 		warnLost(c, t)
 	}
 	return nil
@@ -179,13 +177,10 @@ func logAction(c *cli.Context) error {
 
 // logBytes prints the output as it was written, byte for byte.
 func logBytes(ctx context.Context, c *cli.Context, e *engine.Engine, t task.Task, tail int) error {
-	dir := e.Dir.LogDir()
 	if !c.Bool("follow") {
-		return logs.Copy(c.App.Writer, dir, t.ID, tail)
+		return e.Log(c.App.Writer, t.ID, engine.LogOptions{Tail: tail})
 	}
-	w := e.WatchTask(t.ID)
-	defer w.Close()
-	return logs.Follow(ctx, c.App.Writer, dir, t.ID, tail, e.Ended(ctx, t.ID), w.C)
+	return e.Follow(ctx, c.App.Writer, t.ID, engine.LogOptions{Tail: tail})
 }
 
 // logLines prints the output line by line, as the flags ask.
@@ -249,7 +244,7 @@ func (rp *recordPrinter) text(r engine.LogRecord) []byte {
 
 // json writes the line as one object; t names its task when there are
 // several.
-func (rp *recordPrinter) json(r engine.LogRecord, t *task.Task) error {
+func (rp *recordPrinter) json(r engine.LogRecord, t *task.Listing) error {
 	line := r.Line
 	if rp.v.noColor {
 		rp.buf = printable.StripANSI(append(rp.buf[:0], line...))
@@ -295,14 +290,13 @@ func stamp(t time.Time) string {
 // logMany prints several tasks' output as one stream of whole lines, each
 // after its task's name padded to a common width and "| ".
 func logMany(c *cli.Context, v logView) error {
-	ctx, stop := interruptible(context.Background())
-	defer stop()
-	e, err := openEngine()
+	ctx := c.Context
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	var tasks []task.Task
+	var tasks []task.Listing
 	if c.IsSet("project") {
 		project := c.String("project")
 		if err := engine.CheckProject(project); err != nil {
@@ -317,13 +311,13 @@ func logMany(c *cli.Context, v logView) error {
 	} else {
 		seen := map[string]bool{}
 		for _, ref := range c.Args().Slice() {
-			t, err := e.Find(ctx, ref)
+			t, err := e.Get(ctx, ref)
 			if err != nil {
 				return failed("log", err)
 			}
 			if !seen[t.ID] { // the same task twice would print each line twice
 				seen[t.ID] = true
-				tasks = append(tasks, t)
+				tasks = append(tasks, t.Listing)
 			}
 		}
 	}
@@ -332,7 +326,7 @@ func logMany(c *cli.Context, v logView) error {
 	rp := newRecordPrinter(v, p.w)
 	err = e.FollowLines(ctx, tasks, engine.LinesOptions{
 		Query: v.queryFor, Follow: c.Bool("follow"), Project: c.String("project"),
-		Added: func(_ int, t task.Task) { p.add(t); tasks = append(tasks, t) },
+		Added: func(_ int, t task.Listing) { p.add(t); tasks = append(tasks, t) },
 		Idle:  p.w.Flush, // followed output shows as it comes, in one write a round
 	}, func(i int, r engine.LogRecord) error {
 		if v.json {
@@ -353,7 +347,7 @@ func logMany(c *cli.Context, v logView) error {
 		return failed("log", err)
 	}
 	for _, t := range tasks {
-		if t, err := e.Find(ctx, t.ID); err == nil {
+		if t, err := e.Get(ctx, t.ID); err == nil {
 			warnLost(c, t)
 		}
 	}
@@ -378,7 +372,7 @@ type prefixer struct {
 // on dark and light backgrounds alike, never red (which reads as error).
 var logColours = []string{"36", "33", "32", "35", "34", "96", "93", "92", "95", "94"}
 
-func newPrefixer(out io.Writer, tasks []task.Task, terminal, colour bool) *prefixer {
+func newPrefixer(out io.Writer, tasks []task.Listing, terminal, colour bool) *prefixer {
 	p := &prefixer{w: bufio.NewWriterSize(out, 64<<10), terminal: terminal, colour: colour, used: map[int]bool{}}
 	for _, t := range tasks {
 		p.add(t)
@@ -388,7 +382,7 @@ func newPrefixer(out io.Writer, tasks []task.Task, terminal, colour bool) *prefi
 
 // add gives a task its label, widening every label if its name is the
 // longest so far (a service started while a project is followed).
-func (p *prefixer) add(t task.Task) {
+func (p *prefixer) add(t task.Listing) {
 	name := printable.String(t.Name)
 	if t.Name == "" {
 		name = t.ShortID()

@@ -42,7 +42,7 @@ func TestLogTimes(t *testing.T) {
 }
 
 func TestPrefixerLabelsAndColours(t *testing.T) {
-	tasks := []task.Task{{ID: "0123456789", Name: "shop/web"}, {ID: "abcdef0123"}, {ID: "x", Name: "a\x1b[2Jb"}}
+	tasks := []task.Listing{{ID: "0123456789", Name: "shop/web"}, {ID: "abcdef0123"}, {ID: "x", Name: "a\x1b[2Jb"}}
 	lines := func(terminal, colour bool) string {
 		var b strings.Builder
 		p := newPrefixer(&b, tasks, terminal, colour)

@@ -12,7 +12,6 @@ import (
 	"github.com/ghostproject/ghost/ghost-cli/internal/mcp"
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
-	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
 func mcpCommand() *cli.Command {
@@ -30,7 +29,7 @@ func serveMCP(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, ""); err != nil {
 		return err
 	}
-	e, err := openEngine()
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
@@ -44,13 +43,12 @@ func serveMCP(c *cli.Context) error {
 		return err
 	}
 	s := mcp.New(mcp.Options{
-		Version:  version.Get().Release,
+		Version:  engine.Version().Release,
 		Engine:   e,
-		Defaults: engine.RunOptions{Cwd: filepath.Clean(wd), Env: task.EnvList(task.EnvMap(os.Environ())), Log: policy},
+		Defaults: engine.Spec{Cwd: filepath.Clean(wd), Env: task.EnvList(task.EnvMap(os.Environ())), Log: policy},
 		Describe: describeFailure,
 	})
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
+	ctx := c.Context
 	if err := s.Run(ctx, &sdk.StdioTransport{}); err != nil && !errors.Is(err, context.Canceled) {
 		return failed("mcp", err)
 	}

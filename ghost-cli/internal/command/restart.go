@@ -1,9 +1,6 @@
 package command
 
 import (
-	"context"
-	"errors"
-
 	"github.com/urfave/cli/v2"
 )
 
@@ -24,21 +21,12 @@ func restart(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	e, t, err := openTask(ctx, c)
+	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	policy, err := logPolicy(c)
-	if err != nil {
-		return err
-	}
-	fresh, err := e.Restart(ctx, t, grace, policy)
-	if errors.Is(err, context.Canceled) {
-		return errInterrupted
-	}
+	fresh, err := e.Restart(c.Context, t.ID, grace)
 	if err != nil {
 		return failed("restart", err)
 	}

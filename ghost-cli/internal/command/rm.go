@@ -1,12 +1,12 @@
 package command
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -26,25 +26,24 @@ func rm(c *cli.Context) error {
 	if err := needArgs(c, 1, -1, "TASK (an id, id prefix or name)"); err != nil {
 		return err
 	}
-	e, err := openEngine()
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
+	ctx := c.Context
 	var errs []error
 	for _, ref := range c.Args().Slice() {
-		t, err := e.Find(ctx, ref)
-		if err == nil && t.Status == task.Running {
+		t, err := e.Get(ctx, ref)
+		if err == nil && !t.Status.Finished() {
 			if !c.Bool("force") {
 				err = fmt.Errorf("%s: %w", t.ShortID(), task.ErrStillRunning)
-			} else if t, err = e.Stop(ctx, t, defaultStopGrace); errors.Is(err, task.ErrNotRunning) {
+			} else if _, err = e.Stop(ctx, t.ID, engine.DefaultStopGrace); errors.Is(err, task.ErrNotRunning) {
 				err = nil
 			}
 		}
 		if err == nil {
-			err = e.Remove(ctx, t)
+			err = e.Remove(ctx, t.ID)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -8,15 +8,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ghostproject/ghost/ghost-core/datadir"
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -39,6 +36,11 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "tty", Usage: "run the task on a pseudo-terminal, so it line-buffers and keeps colours; stdout and stderr are then one stream (Unix only)"},
 			&cli.StringFlag{Name: "tty-size", Usage: "the terminal's size for --tty, `COLSxROWS` (default 80x24)"},
 			&cli.StringFlag{Name: "ready-timeout", Value: "60s", Usage: "fail (and stop the task) if it is not ready within `DURATION`"},
+			&cli.StringFlag{Name: "restart", Usage: "start it again when it ends: `WHEN` is no, on-failure or always", DefaultText: "no or $GHOST_RESTART"},
+			&cli.StringFlag{Name: "max-restarts", Usage: "give up after `N` restarts in a row (or unlimited)", DefaultText: "10"},
+			&cli.StringFlag{Name: "restart-delay", Usage: "wait `TIME` before a restart, doubling in a row", DefaultText: "1s"},
+			&cli.StringFlag{Name: "restart-delay-max", Usage: "wait at most `TIME` before a restart", DefaultText: "30s"},
+			&cli.StringFlag{Name: "min-uptime", Usage: "a run lasting `TIME` resets the count and delay", DefaultText: "10s"},
 		},
 		Action: run,
 	}
@@ -48,23 +50,31 @@ func run(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usageError("run", "no command given")
 	}
-	opts, err := runOptions(c)
+	spec, err := runSpec(c)
 	if err != nil {
 		return err
 	}
-	ready, readyTimeout, err := readiness(c, opts.Env)
+	ready, readyTimeout, err := readiness(c, spec.Env)
 	if err != nil {
 		return err
 	}
-	if !ready.Set() {
-		return launch(c, opts)
-	}
-	e, err := openEngine()
+	// The database is opened only if readiness needs it.
+	e, err := engine.OpenForLaunch(os.Getenv)
 	if err != nil {
-		return err
+		return failed("opening data directory", err)
 	}
 	defer e.Close()
-	t, err := e.Run(context.Background(), opts)
+	if !ready.Set() {
+		// The common case, and the one whose speed people notice: the
+		// database is left to the task's monitor.
+		id, err := e.Launch(c.Context, spec)
+		if err != nil {
+			return failed("run", err)
+		}
+		printf(c, "%s\n", id)
+		return nil
+	}
+	t, err := e.Run(c.Context, spec)
 	if err != nil {
 		return failed("run", err)
 	}
@@ -72,25 +82,6 @@ func run(c *cli.Context) error {
 		return err
 	}
 	printf(c, "%s\n", t.ID)
-	return nil
-}
-
-// launch starts the task and prints its id, leaving the database to the
-// task's monitor: the common case, and the one whose speed people notice.
-func launch(c *cli.Context, opts engine.RunOptions) error {
-	path, err := datadir.Locate(os.Getenv)
-	if err != nil {
-		return failed("opening data directory", err)
-	}
-	dir, err := datadir.Open(path)
-	if err != nil {
-		return failed("opening data directory", err)
-	}
-	id, err := engine.Launch(dir, opts)
-	if err != nil {
-		return failed("run", err)
-	}
-	printf(c, "%s\n", id)
 	return nil
 }
 
@@ -121,22 +112,20 @@ const readyTailLines = 20
 // first, the error carries the last lines of its log, and a task that
 // timed out is stopped: a CI job must not leave it behind.
 func awaitReady(c *cli.Context, e *engine.Engine, t task.Task, r engine.Readiness, timeout time.Duration) error {
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	ctx, cancelTimeout := context.WithTimeout(c.Context, timeout)
 	defer cancelTimeout()
 	_, err := e.WaitReady(ctx, t, r)
 	if err == nil {
 		return nil
 	}
 	if !errors.Is(err, engine.ErrEndedBeforeReady) {
-		e.Stop(context.Background(), t, defaultStopGrace)
+		e.Stop(context.WithoutCancel(ctx), t.ID, engine.DefaultStopGrace)
 	}
 	if errors.Is(err, context.Canceled) {
 		return errInterrupted
 	}
 	var tail strings.Builder
-	logs.Copy(&tail, e.Dir.LogDir(), t.ID, readyTailLines)
+	e.Log(&tail, t.ID, engine.LogOptions{Tail: readyTailLines})
 	hint := "task " + t.ID + " printed nothing"
 	if tail.Len() > 0 {
 		hint = "the last lines of task " + t.ID + "'s log:"
@@ -147,19 +136,19 @@ func awaitReady(c *cli.Context, e *engine.Engine, t task.Task, r engine.Readines
 	return &cliError{what: "run", err: err, hint: hint, code: exitFailure}
 }
 
-// runOptions turns the command line into what the engine runs: the
-// caller's environment plus --env, the caller's directory unless --cwd.
-func runOptions(c *cli.Context) (engine.RunOptions, error) {
+// runSpec turns the command line into what the engine runs: the caller's
+// environment plus --env, the caller's directory unless --cwd.
+func runSpec(c *cli.Context) (engine.Spec, error) {
 	name := c.String("name")
 	if c.IsSet("name") && (name == "" || strings.ContainsRune(name, 0)) {
-		return engine.RunOptions{}, usageError("run", "invalid --name %q: want a non-empty name", name)
+		return engine.Spec{}, usageError("run", "invalid --name %q: want a non-empty name", name)
 	}
 	if err := task.CheckName(name); err != nil {
-		return engine.RunOptions{}, usageError("run", "invalid --name %w; add a letter beyond a-f", err)
+		return engine.Spec{}, usageError("run", "invalid --name %w; add a letter beyond a-f", err)
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return engine.RunOptions{}, failed("run", err)
+		return engine.Spec{}, failed("run", err)
 	}
 	cwd := wd
 	if c.IsSet("cwd") {
@@ -173,28 +162,28 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 	if path := c.String("env-file"); path != "" {
 		pairs, err := readEnvFile(path)
 		if err != nil {
-			return engine.RunOptions{}, err
+			return engine.Spec{}, err
 		}
 		for _, kv := range pairs {
-			env[kv[0]] = kv[1]
+			task.SetEnv(env, kv[0], kv[1])
 			given = append(given, kv[0])
 		}
 	}
 	for _, kv := range c.StringSlice("env") {
 		k, v, err := task.ParseEnvPair(kv)
 		if err != nil {
-			return engine.RunOptions{}, usageError("run", "invalid --env %w", err)
+			return engine.Spec{}, usageError("run", "invalid --env %w", err)
 		}
-		env[k] = v
+		task.SetEnv(env, k, v)
 		given = append(given, k)
 	}
 	slices.Sort(given)
 	given = slices.Compact(given)
 	policy, err := logPolicy(c)
 	if err != nil {
-		return engine.RunOptions{}, err
+		return engine.Spec{}, err
 	}
-	o := engine.RunOptions{
+	o := engine.Spec{
 		Name: name, Command: c.Args().Slice(), Cwd: filepath.Clean(cwd),
 		Env: task.EnvList(env), EnvGiven: given, Log: policy, TTY: c.Bool("tty"),
 	}
@@ -209,31 +198,80 @@ func runOptions(c *cli.Context) (engine.RunOptions, error) {
 	if o.TTY && !engine.TTYSupported {
 		return o, &cliError{what: "run", err: engine.ErrNoTTY, code: exitUsage}
 	}
+	if o.Restart, err = restartPolicy(c); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
-// logPolicy reads the rotation limits: flags, then the environment, then
-// the defaults.
-func logPolicy(c *cli.Context) (logs.Policy, error) {
-	p := logs.DefaultPolicy
-	size := os.Getenv("GHOST_LOG_MAX_SIZE")
-	sizeFrom := "$GHOST_LOG_MAX_SIZE"
-	if c.IsSet("log-max-size") {
-		size, sizeFrom = c.String("log-max-size"), "--log-max-size"
+// restartPolicy reads the --restart flags: the mode from --restart, else
+// $GHOST_RESTART, else no; the rest from their flags, else the defaults.
+// A bound or delay given without a policy that restarts is a mistake.
+func restartPolicy(c *cli.Context) (task.RestartPolicy, error) {
+	p := task.DefaultRestartPolicy
+	mode, from := os.Getenv("GHOST_RESTART"), "$GHOST_RESTART"
+	if c.IsSet("restart") {
+		mode, from = c.String("restart"), "--restart"
 	}
-	if size != "" {
-		n, err := logs.ParseSize(size)
+	if mode != "" {
+		m, err := task.ParseRestartMode(mode)
 		if err != nil {
-			return p, usageError("run", "invalid %s %w", sizeFrom, err)
+			if from == "$GHOST_RESTART" {
+				return p, &cliError{what: "run", err: fmt.Errorf("invalid %s %w", from, err), code: exitUsage}
+			}
+			return p, usageError("run", "invalid %s %w", from, err)
+		}
+		p.Mode = m
+	}
+	if c.IsSet("max-restarts") {
+		n, err := task.ParseMaxRestarts(c.String("max-restarts"))
+		if err != nil {
+			return p, usageError("run", "invalid --max-restarts %w", err)
+		}
+		p.MaxRestarts = n
+	}
+	for _, d := range []struct {
+		flag string
+		to   *time.Duration
+	}{{"restart-delay", &p.Delay}, {"restart-delay-max", &p.DelayMax}, {"min-uptime", &p.MinUptime}} {
+		if !c.IsSet(d.flag) {
+			continue
+		}
+		v, err := parseDuration(c.String(d.flag))
+		if err != nil {
+			return p, usageError("run", "invalid --%s %w", d.flag, err)
+		}
+		*d.to = v
+	}
+	if p.DelayMax < p.Delay {
+		if c.IsSet("restart-delay-max") {
+			return p, usageError("run", "invalid --restart-delay-max %s: less than the restart delay %s", p.DelayMax, p.Delay)
+		}
+		p.DelayMax = p.Delay // a first delay past the default cap: no doubling
+	}
+	if !p.Restarts() {
+		for _, f := range []string{"max-restarts", "restart-delay", "restart-delay-max", "min-uptime"} {
+			if c.IsSet(f) {
+				return p, usageError("run", "--%s needs --restart on-failure or always", f)
+			}
+		}
+	}
+	return p, nil
+}
+
+// logPolicy reads the rotation limits: flags, then the environment (as the
+// engine resolves it for every launcher), then the defaults.
+func logPolicy(c *cli.Context) (engine.LogPolicy, error) {
+	p, err := engine.LogPolicyFromEnv(os.Getenv)
+	if err != nil {
+		return p, failed("run", err)
+	}
+	if c.IsSet("log-max-size") {
+		n, err := engine.ParseSize(c.String("log-max-size"))
+		if err != nil {
+			return p, usageError("run", "invalid --log-max-size %w", err)
 		}
 		p.MaxSize = n
-	}
-	if v := os.Getenv("GHOST_LOG_MAX_FILES"); v != "" && !c.IsSet("log-max-files") {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return p, usageError("run", "invalid $GHOST_LOG_MAX_FILES %q: want a whole number of at least 1", v)
-		}
-		p.MaxFiles = n
 	}
 	if c.IsSet("log-max-files") {
 		n := c.Int("log-max-files")

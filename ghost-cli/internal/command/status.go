@@ -1,7 +1,6 @@
 package command
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/ports"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -32,17 +30,22 @@ func statusCommand() *cli.Command {
 const measureWindow = 200 * time.Millisecond
 
 func status(c *cli.Context) error {
-	e, t, err := openTask(context.Background(), c)
+	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	ts := []task.Task{t}
-	engine.MeasureWindow(context.Background(), ts, measureWindow)
+	engine.MeasureWindow(c.Context, ts, measureWindow)
 	if t = ts[0]; t.Ports == nil {
-		t.Ports = []ports.Port{} // the system could not say: none seen
+		t.Ports = e.Ports(t)
 	}
 	t.Leftovers = e.Leftovers(t)
+	runs, err := e.Runs(c.Context, t.ID)
+	if err != nil {
+		return failed("status", err)
+	}
+	t.Runs = runs
 	if c.Bool("json") {
 		return writeJSON(c, t.JSON())
 	}
@@ -54,7 +57,7 @@ func status(c *cli.Context) error {
 // printable.
 func describe(t task.Task, now time.Time) string {
 	var b strings.Builder
-	for _, f := range t.Describe(now, printable.Quote) {
+	for _, f := range t.Describe(now) {
 		fmt.Fprintf(&b, "%-10s %s\n", f.Label+":", printable.String(f.Value))
 	}
 	return b.String()

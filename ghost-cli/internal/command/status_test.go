@@ -12,8 +12,8 @@ import (
 func TestDescribe(t *testing.T) {
 	start := time.Unix(1_700_000_000, 0)
 	out := describe(task.Task{
-		ID: "abc", Name: "we\x1bb", Status: task.Killed, Signal: "SIGTERM", PID: 10, PGID: 10,
-		Command: []string{"sh", "-c", "a b"}, StartedAt: start, FinishedAt: start.Add(90 * time.Second),
+		Listing: task.Listing{ID: "abc", Name: "we\x1bb", Status: task.Killed, Signal: "SIGTERM", PID: 10, PGID: 10,
+			Command: []string{"sh", "-c", "a b"}, StartedAt: start, FinishedAt: start.Add(90 * time.Second)},
 		LogError: "output lost: no space left on device",
 		Ports:    []ports.Port{{Protocol: "tcp", Address: "127.0.0.1", Port: 80}},
 	}, start.Add(time.Hour))

@@ -1,13 +1,14 @@
 package command
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ghostproject/ghost/ghost-core/engine"
 )
 
 func stopCommand() *cli.Command {
@@ -27,28 +28,20 @@ func stop(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	e, t, err := openTask(ctx, c)
+	e, t, err := openTask(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	if _, err := e.Stop(ctx, t, grace); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return errInterrupted
-		}
+	if _, err := e.Stop(c.Context, t.ID, grace); err != nil {
 		return failed("stop", err)
 	}
 	return nil
 }
 
-// defaultStopGrace is how long stop waits between SIGTERM and SIGKILL.
-const defaultStopGrace = 10 * time.Second
-
 // graceFlag is --timeout for the commands that stop a task (stop, restart).
 func graceFlag() cli.Flag {
-	return &cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: defaultStopGrace.String(),
+	return &cli.StringFlag{Name: "timeout", Aliases: []string{"t"}, Value: engine.DefaultStopGrace.String(),
 		Usage: "how long to wait after SIGTERM before SIGKILL (`DURATION`: 500ms, 10s, 2m)"}
 }
 

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 )
@@ -31,8 +30,7 @@ func ui(c *cli.Context) error {
 	if err != nil {
 		return &cliError{what: "ui", err: err, hint: "install it with: make install-ghost-ui (or your package manager's ghost-ui)", code: exitFailure}
 	}
-	err = syscall.Exec(path, []string{"ghost-ui"}, os.Environ())
-	return failed("ui", err)
+	return failed("ui", execUI(path))
 }
 
 func findUI() (string, error) {
@@ -40,8 +38,8 @@ func findUI() (string, error) {
 		if resolved, err := filepath.EvalSymlinks(self); err == nil {
 			self = resolved
 		}
-		beside := filepath.Join(filepath.Dir(self), "ghost-ui")
-		if fi, err := os.Stat(beside); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		beside := filepath.Join(filepath.Dir(self), uiName)
+		if fi, err := os.Stat(beside); err == nil && !fi.IsDir() && runnable(fi) {
 			return beside, nil
 		}
 	}

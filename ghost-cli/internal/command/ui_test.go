@@ -13,7 +13,7 @@ func TestFindUIOnPath(t *testing.T) {
 	if _, err := findUI(); !errors.Is(err, errNoUI) {
 		t.Fatalf("with nothing installed: %v, want errNoUI", err)
 	}
-	ui := filepath.Join(dir, "ghost-ui")
+	ui := filepath.Join(dir, uiName)
 	if err := os.WriteFile(ui, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}

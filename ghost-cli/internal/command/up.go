@@ -11,6 +11,7 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 func upCommand() *cli.Command {
@@ -78,14 +79,15 @@ func up(c *cli.Context) error {
 	if err != nil {
 		return failed("up", err)
 	}
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
-	e, err := openEngine()
+	ctx := c.Context
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	results, err := e.Up(ctx, app, services, engine.UpOptions{Log: logPol, Grace: grace, Settle: upSettle})
+	restart := task.DefaultRestartPolicy
+	restart.Mode = task.RestartMode(policy)
+	results, err := e.Up(ctx, app, services, engine.UpOptions{Log: logPol, Grace: grace, Settle: upSettle, Restart: restart})
 	if errors.Is(err, context.Canceled) {
 		return errInterrupted
 	}

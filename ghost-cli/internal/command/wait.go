@@ -3,20 +3,16 @@ package command
 import (
 	"context"
 	"errors"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ghostproject/ghost/ghost-core/proc"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // exitTimeout is what wait returns when its timeout passes first, as
 // timeout(1) does.
 const exitTimeout = 124
-
-// exitUnknownEnd is what wait returns for a task whose end nobody saw.
-const exitUnknownEnd = 255
 
 func waitCommand() *cli.Command {
 	return &cli.Command{
@@ -34,8 +30,7 @@ func waitAction(c *cli.Context) error {
 	if err := needArgs(c, 1, -1, "TASK (an id, id prefix or name)"); err != nil {
 		return err
 	}
-	ctx, cancel := interruptible(context.Background())
-	defer cancel()
+	ctx := c.Context
 	if c.IsSet("timeout") {
 		d, err := parseDuration(c.String("timeout"))
 		if err != nil {
@@ -45,14 +40,14 @@ func waitAction(c *cli.Context) error {
 		ctx, cancelTimeout = context.WithTimeout(ctx, d)
 		defer cancelTimeout()
 	}
-	e, err := openEngine()
+	e, err := openEngine(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	var tasks []task.Task
 	for _, ref := range c.Args().Slice() {
-		t, err := e.Find(ctx, ref)
+		t, err := e.Get(ctx, ref)
 		if err != nil {
 			return failed("wait", err)
 		}
@@ -60,37 +55,19 @@ func waitAction(c *cli.Context) error {
 	}
 	code := exitOK
 	for _, t := range tasks {
-		done, ended, err := e.Wait(ctx, t.ID, 0)
+		done, err := e.Wait(ctx, t.ID)
 		switch {
-		case errors.Is(err, context.DeadlineExceeded) || (err == nil && !ended):
+		case errors.Is(err, context.DeadlineExceeded):
 			return &cliError{what: "wait", err: errors.New("timed out; the tasks keep running"), code: exitTimeout}
-		case errors.Is(err, context.Canceled):
-			return errInterrupted
 		case err != nil:
 			return failed("wait", err)
 		}
 		if code == exitOK {
-			code = statusCode(done)
+			code = engine.ExitStatus(done.Listing)
 		}
 	}
 	if code != exitOK {
 		return &cliError{what: "wait", code: code, quiet: true}
 	}
 	return nil
-}
-
-// statusCode is the exit status a shell would report for the task.
-func statusCode(t task.Task) int {
-	switch t.Status {
-	case task.Exited:
-		if t.ExitCode != nil {
-			return *t.ExitCode
-		}
-	case task.Killed:
-		if sig, err := proc.ParseSignal(t.Signal); err == nil {
-			return 128 + int(sig)
-		}
-		return 128 + int(syscall.SIGKILL)
-	}
-	return exitUnknownEnd
 }

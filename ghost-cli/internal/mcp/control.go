@@ -11,7 +11,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -46,20 +46,22 @@ func (s *Server) stop(ctx context.Context, _ *sdk.CallToolRequest, in stopIn) (*
 		return nil, TaskObject{}, err
 	}
 	if in.Force {
-		err = s.e.Signal(ctx, t, syscall.SIGKILL)
+		err = s.e.Kill(ctx, t.ID, syscall.SIGKILL)
 		if err == nil {
-			var ended bool
-			if t, ended, err = s.e.Wait(ctx, t.ID, killWait); err == nil && !ended {
+			wctx, cancel := context.WithTimeout(ctx, killWait)
+			t, err = s.e.Wait(wctx, t.ID)
+			cancel()
+			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 				err = fmt.Errorf("%s: task did not end after SIGKILL", t.ShortID())
 			}
 		}
 	} else {
-		t, err = s.e.Stop(ctx, t, seconds(in.TimeoutS))
+		t, err = s.e.Stop(ctx, t.ID, seconds(in.TimeoutS))
 	}
 	if err != nil {
 		return nil, TaskObject{}, s.failure("stop", err)
 	}
-	return textResult("stopped " + line(t)), object(t), nil
+	return textResult("stopped " + line(t.Listing)), object(t.JSON()), nil
 }
 
 type restartIn struct {
@@ -81,13 +83,15 @@ func (s *Server) restart(ctx context.Context, req *sdk.CallToolRequest, in resta
 	if err != nil {
 		return nil, TaskObject{}, err
 	}
-	t.Origin = origin(req) // started anew through MCP
-	fresh, err := s.e.Restart(ctx, t, seconds(in.TimeoutS), s.opts.Defaults.Log)
+	fresh, err := s.e.Restart(ctx, t.ID, seconds(in.TimeoutS), func(spec *engine.Spec) {
+		spec.Origin = origin(req) // started anew through MCP
+		spec.Log = s.opts.Defaults.Log
+	})
 	if err != nil {
 		return nil, TaskObject{}, s.failure("restart", err)
 	}
 	s.remember(fresh.ID)
-	return textResult("restarted " + t.ShortID() + " as " + line(fresh)), object(fresh), nil
+	return textResult("restarted " + t.ShortID() + " as " + line(fresh.Listing)), object(fresh.JSON()), nil
 }
 
 type removeOut struct {
@@ -108,10 +112,10 @@ func (s *Server) remove(ctx context.Context, _ *sdk.CallToolRequest, in taskIn) 
 	if err != nil {
 		return nil, removeOut{}, err
 	}
-	if err := s.e.Remove(ctx, t); err != nil {
+	if err := s.e.Remove(ctx, t.ID); err != nil {
 		return nil, removeOut{}, s.failure("rm", err)
 	}
-	return textResult("removed " + line(t)), removeOut{Removed: t.ID}, nil
+	return textResult("removed " + line(t.Listing)), removeOut{Removed: t.ID}, nil
 }
 
 type cleanupIn struct {
@@ -138,39 +142,39 @@ func addCleanup(s *Server) {
 
 func (s *Server) cleanup(ctx context.Context, _ *sdk.CallToolRequest, in cleanupIn) (*sdk.CallToolResult, cleanupOut, error) {
 	out := cleanupOut{Stopped: []string{}, Removed: []string{}}
-	var tasks []task.Task
+	var tasks []task.Listing
 	if in.Scope == "all_finished" {
-		all, err := s.e.List(ctx, store.Filter{Statuses: []task.Status{task.Exited, task.Killed, task.Unknown}})
+		all, err := s.e.List(ctx, engine.Filter{Statuses: []task.Status{task.Exited, task.Killed, task.Unknown}})
 		if err != nil {
 			return nil, out, s.failure("cleanup", err)
 		}
 		tasks = all
 	} else {
 		for _, id := range s.session() {
-			t, err := s.e.Find(ctx, id)
+			t, err := s.e.Get(ctx, id)
 			if errors.Is(err, task.ErrNotFound) {
 				continue // removed meanwhile
 			}
 			if err != nil {
 				return nil, out, s.failure("cleanup", err)
 			}
-			tasks = append(tasks, t)
+			tasks = append(tasks, t.Listing)
 		}
 	}
 	var errs []string
 	for _, t := range tasks {
-		if t.Status == task.Running {
-			done, err := s.e.Stop(ctx, t, stopGrace)
+		if !t.Status.Finished() {
+			done, err := s.e.Stop(ctx, t.ID, stopGrace)
 			if err != nil && !errors.Is(err, task.ErrNotRunning) {
 				errs = append(errs, s.failure("cleanup", err).Error())
 				continue
 			}
 			if err == nil {
 				out.Stopped = append(out.Stopped, t.ID)
-				t = done
+				t = done.Listing
 			}
 		}
-		if err := s.e.Remove(ctx, t); err != nil {
+		if err := s.e.Remove(ctx, t.ID); err != nil {
 			errs = append(errs, s.failure("cleanup", err).Error())
 			continue
 		}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package mcp
 
 import (
@@ -115,11 +117,11 @@ func TestCleanupScopes(t *testing.T) {
 	mine := h.runTask(map[string]any{"command": "sleep 300"})
 	done := h.runTask(map[string]any{"command": "true"})
 	h.waitExit(done.Task.ID)
-	theirs, err := h.e.Run(ctx, engine.RunOptions{Command: []string{"sleep", "300"}, Cwd: t.TempDir(), Env: os.Environ()})
+	theirs, err := h.e.Run(ctx, engine.Spec{Command: []string{"sleep", "300"}, Cwd: t.TempDir(), Env: os.Environ()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirsDone, err := h.e.Run(ctx, engine.RunOptions{Command: []string{"true"}, Cwd: t.TempDir(), Env: os.Environ()})
+	theirsDone, err := h.e.Run(ctx, engine.Spec{Command: []string{"true"}, Cwd: t.TempDir(), Env: os.Environ()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,14 +140,16 @@ func TestCleanupScopes(t *testing.T) {
 			t.Errorf("cleanup left %s of origin %s", o.ID, o.Origin)
 		}
 	}
-	if _, _, err := h.e.Wait(ctx, theirsDone.ID, 30*time.Second); err != nil {
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := h.e.Wait(wctx, theirsDone.ID); err != nil {
 		t.Fatal(err)
 	}
 	h.ok("cleanup", map[string]any{"scope": "all_finished"}, &out)
 	if len(out.Stopped) != 0 || len(out.Removed) != 1 || out.Removed[0] != theirsDone.ID {
 		t.Errorf("all_finished: %+v", out)
 	}
-	if tk, err := h.e.Find(ctx, theirs.ID); err != nil || tk.Status != task.Running {
+	if tk, err := h.e.Get(ctx, theirs.ID); err != nil || tk.Status != task.Running {
 		t.Errorf("a person's running task after cleanup: %v, %v", tk.Status, err)
 	}
 }

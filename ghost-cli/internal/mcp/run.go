@@ -115,7 +115,7 @@ func (s *Server) run(ctx context.Context, req *sdk.CallToolRequest, in runIn) (*
 				case "error":
 					return nil, runOut{}, s.failure("run", fmt.Errorf("%q: %w (%s)", in.Name, task.ErrNameTaken, held.ShortID()))
 				case "replace":
-					if _, err := s.e.Stop(ctx, held, stopGrace); err != nil && !errors.Is(err, task.ErrNotRunning) {
+					if _, err := s.e.Stop(ctx, held.ID, stopGrace); err != nil && !errors.Is(err, task.ErrNotRunning) {
 						return nil, runOut{}, s.failure("run", err)
 					}
 					out.Replaced = held.ID
@@ -153,13 +153,13 @@ func (s *Server) run(ctx context.Context, req *sdk.CallToolRequest, in runIn) (*
 			if !out.Reused && !errors.Is(err, engine.ErrEndedBeforeReady) {
 				// As `ghost run --ready-*` does: a task that never became
 				// ready is not left holding its port and name.
-				s.e.Stop(context.WithoutCancel(ctx), t, stopGrace)
+				s.e.Stop(context.WithoutCancel(ctx), t.ID, stopGrace)
 			}
 			msg, hint := s.describe("run", err)
 			failed = msg + hint
 		}
 	}
-	if fresh, err := s.e.Find(ctx, t.ID); err == nil {
+	if fresh, err := s.e.Get(ctx, t.ID); err == nil {
 		t = fresh
 	}
 	if !ready.Set() {
@@ -170,7 +170,7 @@ func (s *Server) run(ctx context.Context, req *sdk.CallToolRequest, in runIn) (*
 	}
 	t = s.e.WithPorts(t)
 	out.Ports = ports(t)
-	out.Task = object(t)
+	out.Task = object(t.JSON())
 	out.Task.Ports = nil // at the top, once
 	text := runText(t, out)
 	if failed != "" {
@@ -184,7 +184,7 @@ func (s *Server) run(ctx context.Context, req *sdk.CallToolRequest, in runIn) (*
 }
 
 // runOptions checks run's arguments and makes the task's options.
-func (s *Server) runOptions(in runIn) (engine.RunOptions, engine.Readiness, time.Duration, error) {
+func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Duration, error) {
 	o := s.opts.Defaults
 	o.Name, o.Origin = in.Name, ""
 	switch {
@@ -255,7 +255,7 @@ func seconds(s float64) time.Duration {
 
 // runningNamed returns the running task named name, if any.
 func (s *Server) runningNamed(ctx context.Context, name string) (task.Task, bool, error) {
-	t, err := s.e.Find(ctx, name)
+	t, err := s.e.Get(ctx, name)
 	if errors.Is(err, task.ErrNotFound) {
 		return task.Task{}, false, nil
 	}
@@ -295,7 +295,7 @@ func runText(t task.Task, out runOut) string {
 	if out.Reused {
 		verb = "reused running task"
 	}
-	s := verb + " " + line(t)
+	s := verb + " " + line(t.Listing)
 	if out.Replaced != "" {
 		s += "\nreplaced " + out.Replaced
 	}

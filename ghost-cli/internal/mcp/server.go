@@ -43,7 +43,7 @@ type Options struct {
 	// Defaults is what a started task gets unless the call says otherwise:
 	// the server's environment (Env), working directory (Cwd) and log
 	// policy. Its Name, Command and Origin are ignored.
-	Defaults engine.RunOptions
+	Defaults engine.Spec
 	// Describe words a failure of the operation what (a CLI command name)
 	// as the command line would: the message, and a hint or "".
 	Describe func(what string, err error) (msg, hint string)
@@ -272,7 +272,7 @@ func (s *Server) find(ctx context.Context, what, ref string) (task.Task, error) 
 	if ref == "" {
 		return task.Task{}, invalidParams("%s: task is empty: want an id, id prefix or name", what)
 	}
-	t, err := s.e.Find(ctx, ref)
+	t, err := s.e.Get(ctx, ref)
 	if err != nil {
 		return task.Task{}, s.failure(what, err)
 	}

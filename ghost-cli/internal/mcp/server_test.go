@@ -1,3 +1,5 @@
+//go:build unix
+
 package mcp
 
 import (
@@ -16,7 +18,6 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -44,7 +45,7 @@ type harness struct {
 func serve(t testing.TB, p logs.Policy) *harness {
 	t.Helper()
 	dir := t.TempDir()
-	e, err := engine.OpenDir(dir)
+	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func serve(t testing.TB, p logs.Policy) *harness {
 	h.srv = New(Options{
 		Version:  "test",
 		Engine:   e,
-		Defaults: engine.RunOptions{Cwd: t.TempDir(), Env: os.Environ(), Log: p},
+		Defaults: engine.Spec{Cwd: t.TempDir(), Env: os.Environ(), Log: p},
 	})
 	ct, st := sdk.NewInMemoryTransports()
 	ctx := context.Background()
@@ -78,12 +79,12 @@ func serve(t testing.TB, p logs.Policy) *harness {
 // gone, so that the data directory can be removed.
 func stopAll(t testing.TB, e *engine.Engine) {
 	ctx := context.Background()
-	tasks, _ := e.List(ctx, store.Filter{})
+	tasks, _ := e.List(ctx, engine.Filter{})
 	for _, tk := range tasks {
-		if tk.Status == task.Running {
-			e.Stop(ctx, tk, 0)
+		if !tk.Status.Finished() {
+			e.Stop(ctx, tk.ID, 0)
 		}
-		full, err := e.Find(ctx, tk.ID)
+		full, err := e.Get(ctx, tk.ID)
 		if err != nil || full.MonitorPID <= 0 {
 			continue
 		}
@@ -235,7 +236,7 @@ func TestRunRecordsTheClientAsOrigin(t *testing.T) {
 	if len(listed.Tasks) != 0 {
 		t.Errorf("list of finished tasks: %+v", listed)
 	}
-	if _, err := h.e.Run(context.Background(), engine.RunOptions{Name: "shop/web", Project: "shop", Command: []string{"sleep", "300"}, Cwd: t.TempDir(), Env: os.Environ()}); err != nil {
+	if _, err := h.e.Run(context.Background(), engine.Spec{Name: "shop/web", Project: "shop", Command: []string{"sleep", "300"}, Cwd: t.TempDir(), Env: os.Environ()}); err != nil {
 		t.Fatal(err)
 	}
 	h.ok("list", map[string]any{"project": "shop"}, &listed)
@@ -251,7 +252,7 @@ func TestRunRecordsTheClientAsOrigin(t *testing.T) {
 	if st.ID != out.Task.ID || st.Ports == nil {
 		t.Errorf("status: %+v (ports must be looked up)", st)
 	}
-	tk, err := h.e.Find(context.Background(), out.Task.ID)
+	tk, err := h.e.Get(context.Background(), out.Task.ID)
 	if err != nil || tk.Origin != "mcp:test-agent" {
 		t.Errorf("recorded origin %q, %v", tk.Origin, err)
 	}

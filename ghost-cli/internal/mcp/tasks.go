@@ -9,8 +9,8 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -18,9 +18,9 @@ import (
 // included; ports appear where they were looked up.
 type TaskObject = task.JSONTask
 
-// object is t as a task object, its strings valid UTF-8.
-func object(t task.Task) TaskObject {
-	o := t.JSON()
+// object is a task object (a task's or a listing's JSON) with its strings
+// valid UTF-8.
+func object(o TaskObject) TaskObject {
 	o.Cwd, o.LogPath = valid(o.Cwd), valid(o.LogPath)
 	cmd := make([]string, len(o.Command))
 	for i, a := range o.Command {
@@ -34,7 +34,7 @@ func object(t task.Task) TaskObject {
 }
 
 // line is a task in one line for people: id, name, state, command.
-func line(t task.Task) string {
+func line(t task.Listing) string {
 	s := t.ShortID()
 	if t.Name != "" {
 		s += " (" + t.Name + ")"
@@ -81,7 +81,7 @@ func addList(s *Server) {
 }
 
 func (s *Server) list(ctx context.Context, _ *sdk.CallToolRequest, in listIn) (*sdk.CallToolResult, listOut, error) {
-	f := store.Filter{Limit: in.Limit + 1, Project: in.Project}
+	f := engine.Filter{Limit: in.Limit + 1, Project: in.Project}
 	for _, st := range in.Status {
 		if st == "finished" {
 			f.Statuses = append(f.Statuses, task.Exited, task.Killed, task.Unknown)
@@ -99,7 +99,7 @@ func (s *Server) list(ctx context.Context, _ *sdk.CallToolRequest, in listIn) (*
 	}
 	var text strings.Builder
 	for _, t := range tasks {
-		out.Tasks = append(out.Tasks, object(t))
+		out.Tasks = append(out.Tasks, object(t.JSON()))
 		text.WriteString(line(t) + "\n")
 	}
 	if len(tasks) == 0 {
@@ -131,8 +131,8 @@ func (s *Server) status(ctx context.Context, _ *sdk.CallToolRequest, in taskIn) 
 	}
 	t = s.e.WithPorts(t)
 	var text strings.Builder
-	for _, f := range t.Describe(time.Now(), printable.Quote) {
+	for _, f := range t.Describe(time.Now()) {
 		fmt.Fprintf(&text, "%-10s %s\n", f.Label+":", printable.String(f.Value))
 	}
-	return textResult(text.String()), object(t), nil
+	return textResult(text.String()), object(t.JSON()), nil
 }

@@ -118,7 +118,8 @@ func (s *Server) wait(ctx context.Context, _ *sdk.CallToolRequest, in waitIn) (*
 	case "log":
 		out.MatchedLine, out.NextCursor, out.Done, err = s.waitLog(wctx, t, pattern, from)
 	default:
-		_, out.Done, err = s.e.Wait(wctx, t.ID, 0)
+		_, err = s.e.Wait(wctx, t.ID)
+		out.Done = err == nil
 	}
 	if ctx.Err() != nil {
 		return nil, waitOut{}, ctx.Err() // the client cancelled: nobody reads an answer
@@ -129,11 +130,11 @@ func (s *Server) wait(ctx context.Context, _ *sdk.CallToolRequest, in waitIn) (*
 	if err != nil {
 		return nil, waitOut{}, s.failure("wait", err)
 	}
-	if fresh, err := s.e.Find(ctx, t.ID); err == nil {
+	if fresh, err := s.e.Get(ctx, t.ID); err == nil {
 		t = fresh
 	}
 	out.TimedOut = !out.Done && wctx.Err() != nil
-	out.Task = object(t)
+	out.Task = object(t.JSON())
 	out.ExitCode, out.Signal = out.Task.ExitCode, out.Task.Signal
 	return textResult(waitText(in.Until, t, out)), out, nil
 }
@@ -204,5 +205,5 @@ func waitText(until string, t task.Task, out waitOut) string {
 	default:
 		what = "not done"
 	}
-	return fmt.Sprintf("%s\n%s", what, line(t))
+	return fmt.Sprintf("%s\n%s", what, line(t.Listing))
 }

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -12,7 +13,6 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
-	"github.com/ghostproject/ghost/ghost-core/version"
 	"github.com/ghostproject/ghost/ghost-ui/internal/tui"
 )
 
@@ -23,7 +23,7 @@ func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "--version", "-v":
-			fmt.Println("ghost-ui version", version.Get())
+			fmt.Println("ghost-ui version", engine.Version())
 			return
 		case "--help", "-h", "help":
 			fmt.Println("usage: ghost-ui\n\nA terminal view of ghost's tasks. Press ? inside for the keys.\nData directory: $GHOST_DATA_DIR, else $XDG_DATA_HOME/ghost, else ~/.local/share/ghost.")
@@ -33,7 +33,7 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	e, err := engine.Open(os.Getenv)
+	e, err := engine.Open(context.Background(), os.Getenv)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ghost-ui: opening data directory: %v\n", err)
 		os.Exit(1)

@@ -2,17 +2,18 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"syscall"
-	"time"
 
-	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
-// stopGrace is how long stop waits after SIGTERM before SIGKILL.
-const stopGrace = 10 * time.Second
+// stopGrace is how long stop waits after SIGTERM before SIGKILL: the
+// engine's default, the same as `ghost stop`'s.
+const stopGrace = engine.DefaultStopGrace
 
 // confirmation is a question on the status line awaiting y or n.
 type confirmation struct {
@@ -35,17 +36,32 @@ func (u *UI) answer(yes bool) {
 }
 
 // background runs an action that may take long (stop waits for the task
-// to end) off the event goroutine, then reports on the status line.
-func (u *UI) background(done string, action func(ctx context.Context) error) {
+// to end; any write may wait for a busy database) off the event
+// goroutine, then reports on the status line. Every action that reads or
+// writes the database goes through it.
+// Then, on the event goroutine, it runs then when the action succeeded.
+// Before Start (tests drive the UI without an event loop) all of it runs
+// at once, in order.
+func (u *UI) background(done string, action func(ctx context.Context) error, then ...func()) {
+	report := func(err error) {
+		if err != nil {
+			u.setError("%v", err)
+			return
+		}
+		if done != "" {
+			u.setMessage("%s", done)
+		}
+		for _, f := range then {
+			f()
+		}
+	}
+	if !u.live {
+		report(action(context.Background()))
+		return
+	}
 	go func() {
 		err := action(context.Background())
-		u.app.QueueUpdateDraw(func() {
-			if err != nil {
-				u.setError("%v", err)
-			} else if done != "" {
-				u.setMessage("%s", done)
-			}
-		})
+		u.app.QueueUpdateDraw(func() { report(err) })
 	}()
 }
 
@@ -55,7 +71,7 @@ func (u *UI) runningSelected() (task.Task, bool) {
 	if t == nil {
 		return task.Task{}, false
 	}
-	if t.Status != task.Running {
+	if t.Status.Finished() {
 		u.setError("%s is not running", t.ShortID())
 		return task.Task{}, false
 	}
@@ -70,7 +86,7 @@ func (u *UI) askStop() {
 	u.ask("stop "+tk.ShortID()+" "+orDash(tk.Name)+"?", func() {
 		u.setMessage("stopping %s…", tk.ShortID())
 		u.background("stopped "+tk.ShortID(), func(ctx context.Context) error {
-			_, err := u.eng.Stop(ctx, tk, stopGrace)
+			_, err := u.eng.Stop(ctx, tk.ID, stopGrace)
 			return err
 		})
 	})
@@ -83,7 +99,7 @@ func (u *UI) askKill() {
 	}
 	u.ask("kill "+tk.ShortID()+" "+orDash(tk.Name)+" with SIGKILL, no time to clean up?", func() {
 		u.background("sent SIGKILL to "+tk.ShortID(), func(ctx context.Context) error {
-			return u.eng.Signal(ctx, tk, syscall.SIGKILL)
+			return u.eng.Kill(ctx, tk.ID, syscall.SIGKILL)
 		})
 	})
 }
@@ -95,16 +111,17 @@ func (u *UI) restart() {
 	}
 	tk := *t
 	u.setMessage("restarting %s…", tk.ShortID())
+	var fresh task.Task
 	u.background("", func(ctx context.Context) error {
-		fresh, err := u.eng.Restart(ctx, tk, stopGrace, logs.DefaultPolicy)
-		if err == nil {
-			u.app.QueueUpdateDraw(func() {
-				u.selectedID = fresh.ID
-				u.reload()
-				u.setMessage("restarted %s as %s", tk.ShortID(), fresh.ShortID())
-			})
-		}
+		// The log limits as `ghost restart` resolves them: the engine's,
+		// from the environment.
+		var err error
+		fresh, err = u.eng.Restart(ctx, tk.ID, stopGrace)
 		return err
+	}, func() {
+		u.selectedID = fresh.ID
+		u.reload()
+		u.setMessage("restarted %s as %s", tk.ShortID(), fresh.ShortID())
 	})
 }
 
@@ -113,25 +130,29 @@ func (u *UI) askRemove() {
 	if t == nil {
 		return
 	}
-	if t.Status == task.Running {
+	if !t.Status.Finished() {
 		u.setError("%s is running: stop it first", t.ShortID())
 		return
 	}
 	tk := *t
 	u.ask("remove "+tk.ShortID()+" and its log?", func() {
-		if err := u.eng.Remove(context.Background(), tk); err != nil {
-			u.setError("remove: %v", err)
-			return
-		}
-		// The selection goes to the next row, where the eye already is.
-		at := u.selectedIndex()
-		if at+1 < len(u.shown) {
-			u.selectedID = u.shown[at+1].ID
-		} else if at > 0 {
-			u.selectedID = u.shown[at-1].ID
-		}
-		u.setMessage("removed %s", tk.ShortID())
-		u.reload()
+		u.background("removed "+tk.ShortID(), func(ctx context.Context) error {
+			if err := u.eng.Remove(ctx, tk.ID); err != nil {
+				return fmt.Errorf("remove: %w", err)
+			}
+			return nil
+		}, func() {
+			// The selection goes to the next row, where the eye already is.
+			if u.selectedID == tk.ID {
+				at := u.selectedIndex()
+				if at+1 < len(u.shown) {
+					u.selectedID = u.shown[at+1].ID
+				} else if at > 0 {
+					u.selectedID = u.shown[at-1].ID
+				}
+			}
+			u.reload()
+		})
 	})
 }
 
@@ -163,7 +184,7 @@ func (u *UI) openPager() {
 	if pager == "" {
 		pager = "less"
 	}
-	dir, id := u.eng.Dir.LogDir(), t.ID
+	id := t.ID
 	var runErr error
 	ok := u.app.Suspend(func() {
 		cmd := exec.Command("/bin/sh", "-c", pager)
@@ -178,7 +199,7 @@ func (u *UI) openPager() {
 			return
 		}
 		go func() {
-			pagerText(in, dir, id)
+			pagerText(in, u.eng, id)
 			in.Close()
 		}()
 		runErr = cmd.Wait()

@@ -20,44 +20,51 @@ func (u *UI) showDetails() {
 	if u.selectedTask() == nil {
 		return
 	}
-	if !u.renderDetails() {
-		return
-	}
-	u.details.ScrollToBeginning()
-	u.pages.ShowPage("details")
-	u.app.SetFocus(u.details)
+	u.renderDetails(func() {
+		u.details.ScrollToBeginning()
+		u.pages.ShowPage("details")
+		u.app.SetFocus(u.details)
+	})
 }
 
 // refreshDetails keeps an open details view up to date with its task.
 func (u *UI) refreshDetails() {
 	if name, _ := u.pages.GetFrontPage(); name == "details" {
 		row, col := u.details.GetScrollOffset()
-		if u.renderDetails() {
-			u.details.ScrollTo(row, col)
-		}
+		u.renderDetails(func() { u.details.ScrollTo(row, col) })
 	}
 }
 
-func (u *UI) renderDetails() bool {
+// renderDetails reads the selected task in full (environment included)
+// off the event goroutine, as every read of the database, then lays it
+// out and calls then.
+func (u *UI) renderDetails(then func()) {
 	t := u.selectedTask()
 	if t == nil {
-		return false
+		return
 	}
-	full, err := u.eng.Store.Get(context.Background(), t.ID)
-	if err != nil {
-		u.setError("reading task: %v", err)
-		return false
-	}
-	full.Status, full.ExitCode, full.Signal, full.FinishedAt = t.Status, t.ExitCode, t.Signal, t.FinishedAt
-	m := u.measured(full)
-	full.Usage, full.Ports = m.Usage, m.Ports
-	u.details.SetText(detailsText(full, u.now()))
-	return true
+	id, listed := t.ID, *t
+	var full task.Task
+	u.background("", func(ctx context.Context) error {
+		var err error
+		if full, err = u.eng.Get(ctx, id); err != nil {
+			return fmt.Errorf("reading task: %w", err)
+		}
+		return nil
+	}, func() {
+		// The row as the table shows it, so both agree until the next
+		// reload; the rest from the full read.
+		full.Status, full.ExitCode, full.Signal, full.FinishedAt = listed.Status, listed.ExitCode, listed.Signal, listed.FinishedAt
+		m := u.measured(full)
+		full.Usage, full.Ports = m.Usage, m.Ports
+		u.details.SetText(detailsText(full, u.now()))
+		then()
+	})
 }
 
 func detailsText(t task.Task, now time.Time) string {
 	var b strings.Builder
-	for _, f := range t.Describe(now, printable.Quote) {
+	for _, f := range t.Describe(now) {
 		fmt.Fprintf(&b, "[::b]%-10s[::-] %s\n", f.Label, tview.Escape(safe(f.Value)))
 	}
 	keys := make([]string, 0, len(t.Env))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/logs"
-	"github.com/ghostproject/ghost/ghost-core/store"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // fillLog puts raw output in the pane of the selected task.
@@ -99,6 +100,9 @@ func TestANSIColoursAreConvertedNeverPassed(t *testing.T) {
 }
 
 func TestPagerGetsTheWholeLogMadeSafe(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the pager runs through /bin/sh, which Windows lacks")
+	}
 	u, _ := newTestUI(t)
 	out := filepath.Join(t.TempDir(), "paged")
 	t.Setenv("PAGER", "cat > "+out)
@@ -142,9 +146,14 @@ func TestOlderOutputIsReachable(t *testing.T) {
 	})
 }
 
-func filepathLog(u *UI, id string) string { return filepath.Join(u.eng.Dir.LogDir(), id+".log") }
+func filepathLog(u *UI, id string) string {
+	return filepath.Join(filepath.Join(u.eng.DataDir(), "logs"), id+".log")
+}
 
 func TestNewTaskFromThePrompt(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("runs sh, sleep or true, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
+	}
 	u, _ := newTestUI(t)
 	u.live = true
 	runApp(t, u)
@@ -160,11 +169,11 @@ func TestNewTaskFromThePrompt(t *testing.T) {
 		return tk != nil && tk.Name == "greeter"
 	})
 	ctx := context.Background()
-	tasks, _ := u.eng.List(ctx, store.Filter{Limit: 1})
+	tasks, _ := u.eng.List(ctx, engine.Filter{Limit: 1})
 	if !slices.Equal(tasks[0].Command, []string{"echo", "hello there", "world"}) {
 		t.Errorf("command %q", tasks[0].Command)
 	}
-	stopAndSettle(t, u.eng, tasks[0])
+	stopAndSettle(t, u.eng, task.Task{Listing: tasks[0]})
 }
 
 func TestCommandLine(t *testing.T) {
@@ -228,10 +237,10 @@ func TestPositionSortAndFooter(t *testing.T) {
 func TestStderrColourAndTimestamps(t *testing.T) {
 	u, screen := newTestUI(t)
 	id := u.selectedID
-	if err := logs.Remove(u.eng.Dir.LogDir(), id); err != nil {
+	if err := logs.Remove(filepath.Join(u.eng.DataDir(), "logs"), id); err != nil {
 		t.Fatal(err)
 	}
-	w, err := logs.Create(u.eng.Dir.LogDir(), id, logs.DefaultPolicy)
+	w, err := logs.Create(filepath.Join(u.eng.DataDir(), "logs"), id, logs.DefaultPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,9 +273,12 @@ func TestStderrColourAndTimestamps(t *testing.T) {
 
 // The restart message names the new task, which is then selected.
 func TestRestartNamesTheNewTask(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("runs sh, sleep or true, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
+	}
 	u, _ := newTestUI(t)
 	wd, _ := os.Getwd()
-	first, err := u.eng.Run(context.Background(), engine.RunOptions{Command: []string{"true"}, Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy})
+	first, err := u.eng.Run(context.Background(), engine.Spec{Command: []string{"true"}, Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +296,7 @@ func TestRestartNamesTheNewTask(t *testing.T) {
 			t.Errorf("message %q does not name the new task %s", u.message, fresh[:8])
 		}
 	})
-	tk, err := u.eng.Find(context.Background(), fresh)
+	tk, err := u.eng.Get(context.Background(), fresh)
 	if err != nil {
 		t.Fatal(err)
 	}

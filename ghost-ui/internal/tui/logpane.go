@@ -8,8 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ghostproject/ghost/ghost-core/logs"
-	"github.com/ghostproject/ghost/ghost-core/watch"
+	"github.com/ghostproject/ghost/ghost-core/engine"
 )
 
 // Bounds of the log pane: it starts from the last startLines lines of the
@@ -68,18 +67,18 @@ type paneWriter struct {
 
 // chunk takes a piece of output; one from the follower of an earlier
 // selection is dropped.
-func (w paneWriter) chunk(c logs.Chunk) error {
+func (w paneWriter) chunk(c engine.LogChunk) error {
 	w.p.mu.Lock()
 	defer w.p.mu.Unlock()
 	if w.p.gen == w.gen {
-		w.p.add(c.Data, c.Stream == logs.Stderr, c.Time)
+		w.p.add(c.Data, c.Stream == engine.Stderr, c.Time)
 	}
 	return nil
 }
 
 // Write takes output of unknown stream and time, as stdout (tests).
 func (w paneWriter) Write(b []byte) (int, error) {
-	w.chunk(logs.Chunk{Data: b, Stream: logs.Stdout})
+	w.chunk(engine.LogChunk{Data: b, Stream: engine.Stdout})
 	return len(b), nil
 }
 
@@ -217,9 +216,8 @@ func (u *UI) showLog() {
 	if id == "" {
 		return
 	}
-	dir := u.eng.Dir.LogDir()
 	if !u.live {
-		if f, err := logs.NewFollower(dir, id, startLines); err == nil {
+		if f, err := u.eng.NewChunkFollower(id, startLines); err == nil {
 			f.DrainChunks(w.chunk)
 			f.Close()
 		}
@@ -232,17 +230,17 @@ func (u *UI) showLog() {
 	u.log.mu.Lock()
 	u.log.cancel = cancel
 	u.log.mu.Unlock()
-	go u.followLog(ctx, dir, id, w)
+	go u.followLog(ctx, id, w)
 }
 
-func (u *UI) followLog(ctx context.Context, dir, id string, sink paneWriter) {
-	f, err := logs.NewFollower(dir, id, startLines)
+func (u *UI) followLog(ctx context.Context, id string, sink paneWriter) {
+	f, err := u.eng.NewChunkFollower(id, startLines)
 	if err != nil {
 		u.app.QueueUpdateDraw(func() { u.setError("reading log: %v", err) })
 		return
 	}
 	defer f.Close()
-	var w *watch.Watcher
+	var w *engine.Watcher
 	defer func() {
 		if w != nil {
 			w.Close()
@@ -327,13 +325,12 @@ func (u *UI) loadOlder(then func()) {
 	id, gen, have := p.id, p.gen, len(p.lines)
 	p.mu.Unlock()
 	want := min(have+olderStep, maxKept)
-	dir := u.eng.Dir.LogDir()
 	go func() {
 		// Read into a pane of its own: its whole lines are those wanted.
 		older := newLogPane()
 		older.limit = maxKept
 		w := older.reset(id)
-		if f, err := logs.NewFollower(dir, id, want+1); err == nil { // +1: an unfinished line
+		if f, err := u.eng.NewChunkFollower(id, want+1); err == nil { // +1: an unfinished line
 			f.DrainChunks(w.chunk)
 			f.Close()
 		}
@@ -379,9 +376,9 @@ func alignAt(fresh, kept []logLine) int {
 
 // pagerText writes the task's whole log as the pane shows it (escape
 // sequences taken out, control bytes made visible) to w.
-func pagerText(w io.Writer, dir, id string) error {
+func pagerText(w io.Writer, eng *engine.Engine, id string) error {
 	var raw bytes.Buffer
-	if err := logs.Copy(&raw, dir, id, -1); err != nil {
+	if err := eng.Log(&raw, id, engine.LogOptions{Tail: -1}); err != nil {
 		return err
 	}
 	var st sgr

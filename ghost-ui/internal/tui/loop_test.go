@@ -2,15 +2,18 @@ package tui
 
 import (
 	"context"
+	"database/sql"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
+	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -54,6 +57,9 @@ func eventually(t *testing.T, u *UI, what string, cond func() bool) {
 // shows up without a key press, its output streams into the log pane,
 // and keys stop it and quit.
 func TestEventLoopLiveUpdatesAndKeys(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("runs sh and sleep, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
+	}
 	u, screen := newTestUI(t)
 	u.Start()
 	defer u.Close()
@@ -61,9 +67,9 @@ func TestEventLoopLiveUpdatesAndKeys(t *testing.T) {
 	go func() { ran <- u.app.Run() }()
 
 	wd, _ := os.Getwd()
-	started, err := u.eng.Run(context.Background(), engine.RunOptions{
+	started, err := u.eng.Run(context.Background(), engine.Spec{
 		Name: "live", Command: []string{"sh", "-c", "echo hello from live; exec sleep 300"},
-		Cwd: wd, Env: os.Environ(), Log: logs.DefaultPolicy,
+		Cwd: wd, Env: os.Environ(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -124,4 +130,55 @@ func statuses(ts []task.Task) []string {
 		out = append(out, t.ShortID()+":"+string(t.Status))
 	}
 	return out
+}
+
+// An action that waits (here: remove, while another process holds the
+// database's write lock) runs off the event goroutine: keys still work
+// meanwhile, and the action completes once the lock goes.
+func TestEventLoopStaysResponsiveWhileAnActionWaits(t *testing.T) {
+	u, screen := newTestUI(t)
+	u.Start()
+	defer u.Close()
+	ran := make(chan error, 1)
+	go func() { ran <- u.app.Run() }()
+	defer func() { u.app.Stop(); <-ran }()
+
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir(u), "tasks.db")+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`UPDATE tasks SET name = name`); err != nil {
+		t.Fatal(err)
+	}
+	locked := true
+	defer func() {
+		if locked {
+			tx.Rollback()
+		}
+	}()
+	var id string
+	onUI(t, u, func() { id = u.selectedID })
+	screen.InjectKey(tcell.KeyRune, 'd', tcell.ModNone)
+	eventually(t, u, "remove asks", func() bool { return u.confirm != nil })
+	screen.InjectKey(tcell.KeyRune, 'y', tcell.ModNone)
+	screen.InjectKey(tcell.KeyRune, '?', tcell.ModNone)
+	eventually(t, u, "the help opens while the removal waits for the lock", func() bool {
+		front, _ := u.pages.GetFrontPage()
+		return front == "help"
+	})
+	tx.Rollback()
+	locked = false
+	eventually(t, u, "the task is removed once the lock is gone", func() bool {
+		for _, tk := range u.tasks {
+			if tk.ID == id {
+				return false
+			}
+		}
+		return true
+	})
 }

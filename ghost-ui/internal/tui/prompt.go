@@ -10,7 +10,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/logs"
+	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
 // newTaskPrompt asks for a command line and an optional name, and starts
@@ -78,19 +78,23 @@ func (u *UI) submitPrompt() {
 		u.setError("new task: %v", err)
 		return
 	}
-	opts := engine.RunOptions{Name: name, Command: argv, Cwd: cwd, Env: os.Environ(), EnvGiven: []string{}, Log: logs.DefaultPolicy}
+	// The log limits as `ghost run` resolves them without flags.
+	policy, err := u.eng.LogPolicy()
+	if err != nil {
+		u.setError("new task: %v", err)
+		return
+	}
+	opts := engine.Spec{Name: name, Command: argv, Cwd: cwd, Env: os.Environ(), EnvGiven: []string{}, Log: policy}
 	u.setMessage("starting %s…", strings.Join(argv, " "))
+	var t task.Task
 	u.background("", func(ctx context.Context) error {
-		t, err := u.eng.Run(ctx, opts)
-		if err != nil {
-			return err
-		}
-		u.app.QueueUpdateDraw(func() {
-			u.selectedID = t.ID
-			u.reload()
-			u.setMessage("started %s", t.ShortID())
-		})
-		return nil
+		var err error
+		t, err = u.eng.Run(ctx, opts)
+		return err
+	}, func() {
+		u.selectedID = t.ID
+		u.reload()
+		u.setMessage("started %s", t.ShortID())
 	})
 }
 

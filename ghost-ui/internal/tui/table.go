@@ -28,6 +28,7 @@ var columns = []column{
 	{"ID", 8, 8, 0, func(_ *UI, t task.Task) string { return t.ShortID() }},
 	{"NAME", 4, 16, 2, func(_ *UI, t task.Task) string { return orDash(t.Name) }},
 	{"STATE", 7, 0, 0, func(_ *UI, t task.Task) string { return string(t.Status) }},
+	{"RST", 3, 0, 10, func(_ *UI, t task.Task) string { return restartsText(t) }},
 	{"EXIT", 4, 9, 6, func(_ *UI, t task.Task) string { return t.ExitText() }},
 	{"PID", 5, 0, 7, func(_ *UI, t task.Task) string { return pidText(t.PID) }},
 	{"STARTED", 8, 0, 9, func(u *UI, t task.Task) string { return startedText(t.StartedAt, u.now()) }},
@@ -41,10 +42,11 @@ var columns = []column{
 // Indexes of columns: COMMAND takes the rest of the width; the costs
 // are shown only when they say something.
 const (
-	cpuCol     = 7
-	memCol     = 8
-	portsCol   = 9
-	commandCol = 10
+	rstCol     = 3
+	cpuCol     = 8
+	memCol     = 9
+	portsCol   = 10
+	commandCol = 11
 )
 
 // measured is t with its last measured cost, if any.
@@ -61,14 +63,15 @@ func (u *UI) measureWidths() {
 	for i, c := range columns {
 		u.widths[i] = max(c.min, len(c.title))
 	}
-	u.anyRunning, u.anyPorts = false, false
+	u.anyRunning, u.anyPorts, u.anyRestart = false, false, false
 	for _, t := range u.shown {
+		u.anyRestart = u.anyRestart || restartsText(t) != "-"
 		if t.Status == task.Running {
 			u.anyRunning = true
 			u.anyPorts = u.anyPorts || len(u.measured(t).Ports) > 0
 		}
 		for i, c := range columns {
-			if i == commandCol || i == 0 || i == 6 {
+			if i == commandCol || i == 0 || i == 7 {
 				continue // fixed, or the rest of the line
 			}
 			w := printable.Width(c.text(u, t))
@@ -89,7 +92,7 @@ func (u *UI) layout(w int) []int {
 	used := 0
 	for i := range columns {
 		// What a task costs matters only while one runs.
-		if (i == cpuCol || i == memCol) && !u.anyRunning || i == portsCol && !u.anyPorts {
+		if (i == cpuCol || i == memCol) && !u.anyRunning || i == portsCol && !u.anyPorts || i == rstCol && !u.anyRestart {
 			continue
 		}
 		shown = append(shown, i)
@@ -289,8 +292,20 @@ func (u *UI) move(delta int) {
 	u.selectIndex(max(0, min(len(u.shown)-1, i+delta)))
 }
 
+// restartsText is a task's restarts so far, as `ghost list` shows them
+// in its state column ("running (3)"): "-" for a task without a policy
+// that never restarted.
+func restartsText(t task.Task) string {
+	if t.Restarts == 0 && t.Restart != task.RestartOnFailure && t.Restart != task.RestartAlways {
+		return "-"
+	}
+	return strconv.Itoa(t.Restarts)
+}
+
 func stateColor(t task.Task) tcell.Color {
 	switch t.Status {
+	case task.Restarting:
+		return tcell.ColorDarkOrange
 	case task.Running:
 		return tcell.ColorGreen
 	case task.Exited:

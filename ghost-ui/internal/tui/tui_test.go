@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/logs"
 	"github.com/ghostproject/ghost/ghost-core/monitor"
 	"github.com/ghostproject/ghost/ghost-core/proc"
+	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
@@ -65,15 +68,15 @@ var fixtures = []fixture{
 func stopAndSettle(t *testing.T, eng *engine.Engine, tk task.Task) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := eng.Stop(ctx, tk, 0); err != nil && !errors.Is(err, task.ErrNotRunning) {
+	if _, err := eng.Stop(ctx, tk.ID, 0); err != nil && !errors.Is(err, task.ErrNotRunning) {
 		t.Errorf("stop: %v", err)
 	}
-	full, err := eng.Store.Get(ctx, tk.ID)
+	full, err := eng.Get(ctx, tk.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mon := proc.Identity{PID: full.MonitorPID, Start: full.MonitorStart, BootID: full.BootID}
-	for deadline := time.Now().Add(30 * time.Second); mon.Alive(); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); mon.Live(); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("monitor %d of %s still runs", mon.PID, tk.ShortID())
 		}
@@ -84,26 +87,21 @@ func stopAndSettle(t *testing.T, eng *engine.Engine, tk task.Task) {
 // on an 80x24 simulation screen, not started (no background work).
 func newTestUI(t *testing.T) (*UI, tcell.SimulationScreen) {
 	t.Helper()
-	eng, err := engine.OpenDir(filepath.Join(t.TempDir(), "ghost"))
+	dir := filepath.Join(t.TempDir(), "ghost")
+	eng, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	ctx := context.Background()
 	for _, f := range fixtures {
-		tk := task.Task{ID: f.id, Name: f.name, Command: f.command, Cwd: "/srv", StartedAt: base.Add(f.started),
-			LogPath: "/data/logs/" + f.id + ".log", Env: map[string]string{"HOME": "/root", "API_TOKEN": "hunter2"}}
-		if err := eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
-			t.Fatal(err)
-		}
+		tk := task.Task{Listing: task.Listing{ID: f.id, Name: f.name, Command: f.command, Cwd: "/srv", StartedAt: base.Add(f.started),
+			LogPath: "/data/logs/" + f.id + ".log"}, Env: map[string]string{"HOME": "/root", "API_TOKEN": "hunter2"}}
 		end := f.end
 		if end.Status != task.Unknown {
 			end.FinishedAt = base.Add(f.started + 90*time.Second)
 		}
-		if _, err := eng.Store.Finish(ctx, f.id, end); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(logs.Path(eng.Dir.LogDir(), f.id), []byte(f.log), 0o600); err != nil {
+		addRow(t, dir, tk, end)
+		if err := os.WriteFile(logs.Path(filepath.Join(dir, "logs"), f.id), []byte(f.log), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,7 +115,63 @@ func newTestUI(t *testing.T) (*UI, tcell.SimulationScreen) {
 	u.now = func() time.Time { return base.Add(time.Hour) }
 	u.screen = screen
 	u.render()
+	testDirs.Store(u, dir)
 	return u, screen
+}
+
+// testDirs holds the data directory of each UI newTestUI built.
+var testDirs sync.Map
+
+func dataDir(u *UI) string {
+	d, _ := testDirs.Load(u)
+	return d.(string)
+}
+
+// reserve writes a task's row as its monitor would when it starts, and
+// finish its end, straight into the database, as another ghost process
+// would have.
+func reserve(t testing.TB, eng *engine.Engine, tk task.Task) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(eng.DataDir(), "tasks.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tk.Status = task.Running
+	if err := st.Reserve(context.Background(), tk, []task.Status{task.Running}, func(task.Task) bool { return false }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func finish(t testing.TB, eng *engine.Engine, id string, end task.End) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(eng.DataDir(), "tasks.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.SetEnd(context.Background(), id, end, []task.Status{task.Running, task.Unknown}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addRow writes a finished task straight into the data directory's
+// database, as another ghost process would have.
+func addRow(t testing.TB, dir string, tk task.Task, end task.End) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, "tasks.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tk.Status = task.Running
+	if err := st.Reserve(ctx, tk, []task.Status{task.Running}, func(task.Task) bool { return false }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetEnd(ctx, tk.ID, end, []task.Status{task.Running}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // draw renders the UI and returns the screen as text.
@@ -251,10 +305,8 @@ func TestKeysMoveTheSelectionAndTheLogFollows(t *testing.T) {
 func TestSelectionStaysOnTheSameTaskWhenTheListChanges(t *testing.T) {
 	u, _ := newTestUI(t)
 	press(u, runeKey('G')) // the oldest
-	ctx := context.Background()
-	newer := task.Task{ID: "55555555-eeee-4eee-8eee-000000000005", Command: []string{"true"}, StartedAt: base.Add(time.Hour)}
-	u.eng.Store.Reserve(ctx, newer, func(task.Task) bool { return false })
-	u.eng.Store.Finish(ctx, newer.ID, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(time.Hour)})
+	newer := task.Task{Listing: task.Listing{ID: "55555555-eeee-4eee-8eee-000000000005", Command: []string{"true"}, StartedAt: base.Add(time.Hour)}}
+	addRow(t, dataDir(u), newer, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(time.Hour)})
 	u.reload()
 	if u.selectedID != fixtures[0].id {
 		t.Fatalf("selection moved to %s", u.selectedID)
@@ -325,14 +377,14 @@ func TestRemoveAsksThenDeletesTaskAndLog(t *testing.T) {
 		t.Fatal("d did not ask")
 	}
 	press(u, runeKey('n'))
-	if _, err := u.eng.Store.Get(context.Background(), id); err != nil {
+	if _, err := u.eng.Get(context.Background(), id); err != nil {
 		t.Fatal("n removed the task")
 	}
 	press(u, runeKey('d'), runeKey('y'))
-	if _, err := u.eng.Store.Get(context.Background(), id); err == nil {
+	if _, err := u.eng.Get(context.Background(), id); err == nil {
 		t.Fatal("y did not remove the task")
 	}
-	if _, err := os.Stat(logs.Path(u.eng.Dir.LogDir(), id)); err == nil {
+	if _, err := os.Stat(logs.Path(filepath.Join(dataDir(u), "logs"), id)); err == nil {
 		t.Error("the log is still there")
 	}
 	if u.selectedID == id || len(u.shown) != 3 {
@@ -377,27 +429,25 @@ func TestDisplayLine(t *testing.T) {
 // A running task older than the newest tasks the table holds is shown all
 // the same, after them.
 func TestOldRunningTaskStaysInSight(t *testing.T) {
-	eng, err := engine.OpenDir(filepath.Join(t.TempDir(), "ghost"))
+	if runtime.GOOS == "windows" {
+		t.Skip("runs sh and sleep, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
+	}
+	dir := filepath.Join(t.TempDir(), "ghost")
+	eng, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer eng.Close()
 	ctx := context.Background()
-	old, err := eng.Run(ctx, engine.RunOptions{Command: []string{"sleep", "30"}, Cwd: "/", Env: os.Environ()})
+	old, err := eng.Run(ctx, engine.Spec{Command: []string{"sleep", "30"}, Cwd: "/", Env: os.Environ()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stopAndSettle(t, eng, old)
 	later := time.Now().Add(time.Hour)
 	for i, id := range []string{"newer-1", "newer-2", "newer-3"} {
-		tk := task.Task{ID: id, Command: []string{"true"}, Cwd: "/", StartedAt: later.Add(time.Duration(i) * time.Minute), LogPath: "/x"}
-		if err := eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
-			t.Fatal(err)
-		}
-		code := 0
-		if _, err := eng.Store.Finish(ctx, id, task.End{Status: task.Exited, ExitCode: &code, FinishedAt: later}); err != nil {
-			t.Fatal(err)
-		}
+		tk := task.Task{Listing: task.Listing{ID: id, Command: []string{"true"}, Cwd: "/", StartedAt: later.Add(time.Duration(i) * time.Minute), LogPath: "/x"}}
+		addRow(t, dir, tk, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: later})
 	}
 	got, more, err := shownTasks(ctx, eng, 2)
 	if err != nil || !more {
@@ -432,16 +482,10 @@ func TestHeaderCountsTasksLeftOut(t *testing.T) {
 // (written by hand here: up always names PROJECT/SERVICE).
 func TestFilterMatchesTheProject(t *testing.T) {
 	u, screen := newTestUI(t)
-	ctx := context.Background()
 	for i, name := range []string{"shop/web", "billing"} {
-		tk := task.Task{ID: fmt.Sprintf("55555555-eeee-4eee-8eee-00000000000%d", i), Name: name, Project: "shop",
-			Command: []string{"sleep", "1"}, Cwd: "/srv", StartedAt: base.Add(10 * time.Minute), LogPath: "/x"}
-		if err := u.eng.Store.Reserve(ctx, tk, func(task.Task) bool { return false }); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := u.eng.Store.Finish(ctx, tk.ID, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(11 * time.Minute)}); err != nil {
-			t.Fatal(err)
-		}
+		tk := task.Task{Listing: task.Listing{ID: fmt.Sprintf("55555555-eeee-4eee-8eee-00000000000%d", i), Name: name, Project: "shop",
+			Command: []string{"sleep", "1"}, Cwd: "/srv", StartedAt: base.Add(10 * time.Minute), LogPath: "/x"}}
+		addRow(t, dataDir(u), tk, task.End{Status: task.Exited, ExitCode: code(0), FinishedAt: base.Add(11 * time.Minute)})
 	}
 	u.reload()
 	press(u, runeKey('/'))

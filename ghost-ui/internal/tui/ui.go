@@ -18,9 +18,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
-	"github.com/ghostproject/ghost/ghost-core/store"
 	"github.com/ghostproject/ghost/ghost-core/task"
-	"github.com/ghostproject/ghost/ghost-core/watch"
 )
 
 // pageTasks is how many tasks the table loads at a time: the newest are
@@ -70,15 +68,17 @@ type UI struct {
 	// anyRunning and anyPorts say whether the cost columns have anything
 	// to show.
 	anyRunning, anyPorts bool
-	costs                map[string]task.Task
-	selectedID           string
-	filterText           string
-	states               stateFilter
-	sortBy               sortKey
-	message              string
-	isError              bool
-	msgGen               int
-	confirm              *confirmation
+	// anyRestart says whether the restarts column has anything to show.
+	anyRestart bool
+	costs      map[string]task.Task
+	selectedID string
+	filterText string
+	states     stateFilter
+	sortBy     sortKey
+	message    string
+	isError    bool
+	msgGen     int
+	confirm    *confirmation
 	// searching says the input line searches the log, not the tasks.
 	filtering, searching bool
 	// focusLog says the log pane had the focus last (see logFocused).
@@ -198,9 +198,9 @@ func (u *UI) query() query {
 // does. Every second it also checks the running tasks, which notices tasks
 // whose monitor died without a word, and redraws for their run times.
 func (u *UI) watchTasks() {
-	w := watch.Dirs(time.Second, u.eng.Dir.Path)
-	defer w.Close()
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes := u.eng.Changes(ctx, time.Second)
 	var last int64 = -1
 	var lastQ query
 	lastCheck := time.Now()
@@ -208,11 +208,11 @@ func (u *UI) watchTasks() {
 		select {
 		case <-u.done:
 			return
-		case <-w.C:
+		case <-changes:
 		case <-u.kick:
 		}
 		q := u.query()
-		v, err := u.eng.Store.DataVersion(ctx)
+		v, err := u.eng.DataVersion(ctx)
 		if err == nil && v == last && q == lastQ {
 			if time.Since(lastCheck) < time.Second {
 				continue // a log was written or the -shm touched: nothing for the table
@@ -238,7 +238,7 @@ func (u *UI) watchTasks() {
 // runningChanged reconciles the running tasks (a monitor may have died
 // unseen) and reports whether they are not those loaded.
 func (u *UI) runningChanged(ctx context.Context) bool {
-	running, err := u.eng.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	running, err := u.eng.List(ctx, engine.Filter{Statuses: []task.Status{task.Running, task.Restarting}})
 	if err != nil {
 		return true
 	}
@@ -271,8 +271,8 @@ func load(ctx context.Context, eng *engine.Engine, q query) ([]task.Task, bool, 
 	}
 	var out []task.Task
 	needle := strings.ToLower(q.text)
-	err := eng.Each(ctx, store.Filter{}, func(t task.Task) error {
-		if matches(t, needle) {
+	err := eng.Each(ctx, engine.Filter{}, func(l task.Listing) error {
+		if t := (task.Task{Listing: l}); matches(t, needle) {
 			out = append(out, t)
 		}
 		return nil
@@ -285,16 +285,24 @@ func load(ctx context.Context, eng *engine.Engine, q query) ([]task.Task, bool, 
 // and whether older tasks were left out. A server started before a
 // thousand builds must not drop out of sight while it runs.
 func shownTasks(ctx context.Context, eng *engine.Engine, limit int) ([]task.Task, bool, error) {
+	list := func(f engine.Filter) ([]task.Task, error) {
+		ls, err := eng.List(ctx, f)
+		out := make([]task.Task, len(ls))
+		for i, l := range ls {
+			out[i].Listing = l
+		}
+		return out, err
+	}
 	if limit <= 0 {
-		tasks, err := eng.List(ctx, store.Filter{})
+		tasks, err := list(engine.Filter{})
 		return tasks, false, err
 	}
-	tasks, err := eng.List(ctx, store.Filter{Limit: limit + 1})
+	tasks, err := list(engine.Filter{Limit: limit + 1})
 	if err != nil || len(tasks) <= limit {
 		return tasks, false, err
 	}
 	tasks = tasks[:limit]
-	running, err := eng.List(ctx, store.Filter{Statuses: []task.Status{task.Running}})
+	running, err := list(engine.Filter{Statuses: []task.Status{task.Running, task.Restarting}})
 	if err != nil {
 		return nil, false, err
 	}
