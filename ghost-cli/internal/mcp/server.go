@@ -41,8 +41,8 @@ type Options struct {
 	// Engine is the open data directory; the caller closes it.
 	Engine *engine.Engine
 	// Defaults is what a started task gets unless the call says otherwise:
-	// the server's environment (Env), working directory (Cwd) and log
-	// policy. Its Name, Command and Origin are ignored.
+	// the server's environment (Env), working directory (Cwd), log policy
+	// and restart policy. Its Name, Command and Origin are ignored.
 	Defaults engine.Spec
 	// Describe words a failure of the operation what (a CLI command name)
 	// as the command line would: the message, and a hint or "".
