@@ -282,8 +282,8 @@ func cmdNow(ts *testscript.TestScript, neg bool, args []string) {
 
 // checkstamps FILE checks `ghost log --timestamps` of a ghost-clock task:
 // each line's capture time is no earlier than the time the task wrote in
-// it (to the millisecond) and within a few seconds after, and capture
-// times never go back.
+// it (to the millisecond) and no later than now, and capture times never
+// go back: orderings, not durations, so a loaded machine cannot fail it.
 func cmdCheckStamps(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: checkstamps FILE")
@@ -300,7 +300,7 @@ func cmdCheckStamps(ts *testscript.TestScript, neg bool, args []string) {
 		ns, err := strconv.ParseInt(f[3], 10, 64)
 		ts.Check(err)
 		wrote := time.Unix(0, ns).Truncate(time.Millisecond)
-		if at.Before(wrote) || at.Sub(wrote) > 10*time.Second {
+		if at.Before(wrote) || at.After(time.Now()) {
 			ts.Fatalf("line %q captured at %s, written at %s", line, at.Format(time.RFC3339Nano), wrote.Format(time.RFC3339Nano))
 		}
 		if at.Before(prev) {

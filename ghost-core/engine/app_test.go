@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -108,7 +107,8 @@ func TestLoadAppRefuses(t *testing.T) {
 }
 
 func TestSameRunIgnoresTheTerminalOnly(t *testing.T) {
-	cur := task.Task{Listing: task.Listing{Command: []string{"sh", "-c", "x"}, Cwd: "/app"}, Env: map[string]string{"A": "1", "SHLVL": "2", "_": "/bin/ghost"}}
+	cur := task.Task{Listing: task.Listing{Command: []string{"sh", "-c", "x"}, Cwd: "/app"}, Env: map[string]string{"A": "1", "SHLVL": "2", "_": "/bin/ghost"},
+		RestartPolicy: task.DefaultRestartPolicy}
 	opts := Spec{Command: []string{"sh", "-c", "x"}, Cwd: "/app", Env: []string{"A=1", "SHLVL=5", "TERM_SESSION_ID=x"}}
 	if !sameRun(cur, opts) {
 		t.Error("a new terminal counts as a change")
@@ -119,6 +119,7 @@ func TestSameRunIgnoresTheTerminalOnly(t *testing.T) {
 		{Command: opts.Command, Cwd: "/app", Env: []string{"A=2"}},
 		{Command: opts.Command, Cwd: "/app", Env: []string{"A=1", "B=1"}},
 		{Command: opts.Command, Cwd: "/app", Env: []string{}},
+		{Command: opts.Command, Cwd: "/app", Env: opts.Env, Restart: task.RestartPolicy{Mode: task.RestartAlways}},
 	} {
 		if sameRun(cur, changed) {
 			t.Errorf("%+v counts as the same run", changed)
@@ -129,14 +130,7 @@ func TestSameRunIgnoresTheTerminalOnly(t *testing.T) {
 // Up starts what is missing, leaves alone what runs as asked, restarts
 // what changed; Down stops all at once and returns once they ended.
 func TestUpAndDown(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("runs sh and sleep, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
-	}
-	e, err := OpenDir(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := open(t) // waits for the monitors before the directory goes
 	ctx := context.Background()
 	dir := writeApp(t, "shop", map[string]string{"Procfile": "web: exec sleep 300\nworker: exec sleep 301\n"})
 	defer e.Down(ctx, "shop", nil, 0)
@@ -195,14 +189,7 @@ func TestUpAndDown(t *testing.T) {
 // A service that has ended by the time Up looks is reported as not up;
 // the others are not.
 func TestUpReportsAServiceThatEndsAtOnce(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("runs sh and sleep, which Windows lacks; ghost-cli/testdata/windows drives tasks there")
-	}
-	e, err := OpenDir(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := open(t) // waits for the monitors before the directory goes
 	ctx := context.Background()
 	dir := writeApp(t, "app", map[string]string{"Procfile": "good: exec sleep 300\nbad: exit 3\n"})
 	defer e.Down(ctx, "app", nil, 0)

@@ -26,9 +26,10 @@ func (e *Engine) Log(w io.Writer, id string, o LogOptions) error {
 // Follow copies the task's output to w, then new output as it is written,
 // across rotations, each byte once, until the task has ended for good
 // (through any restarts) and every byte is copied, or ctx ends (then with
-// ctx's error). It wakes on file events, not by polling. This is the one
-// follower: `ghost log -f`, ghost-ui's log pane and readiness by log line
-// all use it.
+// ctx's error). It wakes on file events, not by polling. `ghost log -f`
+// and readiness by log line use it; ghost-ui's pane, which needs each
+// chunk's stream and time, reads the same follower through
+// NewChunkFollower.
 func (e *Engine) Follow(ctx context.Context, w io.Writer, id string, o LogOptions) error {
 	wt := e.WatchTask(id)
 	defer wt.Close()

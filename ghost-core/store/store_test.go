@@ -615,6 +615,35 @@ func TestSymlinkedDatabaseIsReportedAsASymlink(t *testing.T) {
 	}
 }
 
+// A warning noted while a task ran survives its end, whether the end
+// carries no warning (a monitor image that did not see it), the same one,
+// or another.
+func TestFinishKeepsTheWarningNotedWhileRunning(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	code := 0
+	for name, tc := range map[string]struct{ end, want string }{
+		"none":    {"", "deleted"},
+		"same":    {"deleted", "deleted"},
+		"another": {"output lost: x", "deleted; output lost: x"},
+	} {
+		id := "0000000" + string(rune('a'+len(name))) + "-" + name
+		if err := s.Reserve(ctx, newTask(id, "", time.Now()), live, never); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetLogError(ctx, id, "deleted"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetEnd(ctx, id, task.End{Status: task.Exited, ExitCode: &code, LogError: tc.end}, live); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx, id)
+		if err != nil || got.LogError != tc.want {
+			t.Errorf("%s: log error %q (%v), want %q", name, got.LogError, err, tc.want)
+		}
+	}
+}
+
 // The names of the variables given for a task come back with it; a task
 // recorded without them reads as not known (nil), not as none given.
 func TestEnvGivenRoundTrip(t *testing.T) {

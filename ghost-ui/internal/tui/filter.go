@@ -26,7 +26,7 @@ func (s stateFilter) next() stateFilter { return (s + 1) % 3 }
 func (s stateFilter) keeps(t task.Task) bool {
 	switch s {
 	case runningOnly:
-		return t.Status == task.Running
+		return !t.Status.Finished() // restarting too: it runs again soon
 	case finishedOnly:
 		return t.Status.Finished()
 	}
@@ -74,7 +74,7 @@ func (u *UI) filtered() []task.Task {
 		slices.SortStableFunc(out, func(a, b task.Task) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	case byState:
 		rank := func(t task.Task) int {
-			if t.Status == task.Running {
+			if !t.Status.Finished() {
 				return 0
 			}
 			return 1

@@ -329,9 +329,9 @@ func (u *UI) setTasks(tasks []task.Task, more bool, err error, q query) {
 		return // a newer query is on its way
 	}
 	u.tasks, u.more = tasks, more
-	var running []task.Task
+	var running []task.Task // the live ones: running, or restarting
 	for _, t := range tasks {
-		if t.Status == task.Running {
+		if !t.Status.Finished() {
 			running = append(running, t)
 		}
 	}
@@ -398,7 +398,7 @@ func (u *UI) render() {
 func (u *UI) drawHeader(screen tcell.Screen, x, y, w, h int) (int, int, int, int) {
 	running := 0
 	for _, t := range u.tasks {
-		if t.Status == task.Running {
+		if !t.Status.Finished() {
 			running++
 		}
 	}
