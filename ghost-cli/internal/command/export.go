@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -221,18 +222,20 @@ var sessionOnly = map[string]bool{
 // name; secretEnds only as a whole word or a word's end (GITHUB_PAT,
 // PGPASS, but not PATH or KEYBOARD).
 var (
-	secretWords = regexp.MustCompile(`TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE`)
-	secretEnds  = regexp.MustCompile(`(PASS|KEY|AUTH|PAT)$`)
+	secretWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE`)
+	})
+	secretEnds = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(PASS|KEY|AUTH|PAT)$`) })
 )
 
 // secretName reports whether a variable's name says its value is secret.
 func secretName(name string) bool {
 	up := strings.ToUpper(name)
-	if secretWords.MatchString(up) {
+	if secretWords().MatchString(up) {
 		return true
 	}
 	for _, w := range strings.FieldsFunc(up, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-		if secretEnds.MatchString(w) {
+		if secretEnds().MatchString(w) {
 			return true
 		}
 	}
