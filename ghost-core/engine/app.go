@@ -389,9 +389,14 @@ var sessionVars = map[string]bool{
 }
 
 // sameRun reports whether task t runs what opts would start: the same
-// command, directory and environment, terminal session aside.
+// command, directory, restart policy and environment, terminal session
+// aside.
 func sameRun(t task.Task, opts Spec) bool {
-	if !slices.Equal(t.Command, opts.Command) || t.Cwd != opts.Cwd {
+	policy := opts.Restart
+	if policy.Mode == "" {
+		policy = task.DefaultRestartPolicy // what the store records for none
+	}
+	if !slices.Equal(t.Command, opts.Command) || t.Cwd != opts.Cwd || t.RestartPolicy != policy {
 		return false
 	}
 	want := task.EnvMap(opts.Env)

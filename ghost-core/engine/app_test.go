@@ -107,7 +107,8 @@ func TestLoadAppRefuses(t *testing.T) {
 }
 
 func TestSameRunIgnoresTheTerminalOnly(t *testing.T) {
-	cur := task.Task{Listing: task.Listing{Command: []string{"sh", "-c", "x"}, Cwd: "/app"}, Env: map[string]string{"A": "1", "SHLVL": "2", "_": "/bin/ghost"}}
+	cur := task.Task{Listing: task.Listing{Command: []string{"sh", "-c", "x"}, Cwd: "/app"}, Env: map[string]string{"A": "1", "SHLVL": "2", "_": "/bin/ghost"},
+		RestartPolicy: task.DefaultRestartPolicy}
 	opts := Spec{Command: []string{"sh", "-c", "x"}, Cwd: "/app", Env: []string{"A=1", "SHLVL=5", "TERM_SESSION_ID=x"}}
 	if !sameRun(cur, opts) {
 		t.Error("a new terminal counts as a change")
@@ -118,6 +119,7 @@ func TestSameRunIgnoresTheTerminalOnly(t *testing.T) {
 		{Command: opts.Command, Cwd: "/app", Env: []string{"A=2"}},
 		{Command: opts.Command, Cwd: "/app", Env: []string{"A=1", "B=1"}},
 		{Command: opts.Command, Cwd: "/app", Env: []string{}},
+		{Command: opts.Command, Cwd: "/app", Env: opts.Env, Restart: task.RestartPolicy{Mode: task.RestartAlways}},
 	} {
 		if sameRun(cur, changed) {
 			t.Errorf("%+v counts as the same run", changed)
