@@ -65,18 +65,20 @@ func group(b *strings.Builder, s Service) {
 		if p.mode() == RestartOnFailure {
 			b.WriteString("      # Nomad restarts a service job's task however it exits.\n")
 		}
-		attempts, interval := p.Burst, p.Window
-		if attempts <= 0 {
-			attempts = 10
+		// Nomad counts restarts (not starts) within the interval; "delay"
+		// waits for the next interval and goes on, "fail" gives up.
+		attempts, mode := p.Burst-1, "fail"
+		if p.Burst == Unlimited || p.Burst == 0 {
+			attempts, mode = 10, "delay"
 		}
-		fmt.Fprintf(b, "      attempts = %d\n", attempts)
-		if interval > 0 {
-			fmt.Fprintf(b, "      interval = %s\n", hclString(fmt.Sprintf("%ds", max(seconds(interval), 1))))
+		fmt.Fprintf(b, "      attempts = %d\n", max(attempts, 0))
+		if p.Window > 0 {
+			fmt.Fprintf(b, "      interval = %s\n", hclString(fmt.Sprintf("%ds", max(seconds(p.Window), 1))))
 		}
 		if p.Delay > 0 {
 			fmt.Fprintf(b, "      delay    = %s\n", hclString(fmt.Sprintf("%dms", p.Delay.Milliseconds())))
 		}
-		b.WriteString("      mode     = \"delay\"\n")
+		fmt.Fprintf(b, "      mode     = %s\n", hclString(mode))
 	}
 	b.WriteString("    }\n")
 	if p.mode() == RestartNo {

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -158,7 +156,8 @@ func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]
 // exportService describes t for a service manager: its command with the
 // program as an absolute path, its directory, its environment less what
 // belongs to the shell session it was started from, and, unless
-// includeSecrets, placeholders for secret-looking values. It returns the
+// includeSecrets, placeholders for secret-looking values (a name that
+// says secret, a URL's password) as ghost-ui and status mask them. It returns the
 // names it masked, and those it left out as no manager takes them.
 func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, masked, skipped []string) {
 	name := t.Name
@@ -178,7 +177,6 @@ func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, ma
 		Command: slices.Clone(t.Command),
 		Dir:     t.Cwd,
 		Home:    t.Env["HOME"],
-		// The restart policy of a task is "no" until tasks carry one.
 		Restart: exportPolicy(t.RestartPolicy),
 	}
 	s.Command[0] = absProgram(t.Command[0], t.Cwd, t.Env["PATH"])
@@ -195,9 +193,13 @@ func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, ma
 		case !engine.ValidEnvKey(k):
 			skipped = append(skipped, k)
 			continue
-		case !includeSecrets && v != "" && secretName(k):
+		case includeSecrets || v == "":
+		case engine.SecretEnvName(k):
 			masked = append(masked, k)
 			v = "<" + k + ">"
+		case engine.MaskEnv(k, v) != v: // a URL with a password
+			masked = append(masked, k)
+			v = engine.MaskEnv(k, v)
 		}
 		s.Env = append(s.Env, engine.ExportVar{Key: k, Value: v})
 	}
@@ -216,30 +218,6 @@ var sessionOnly = map[string]bool{
 	"XDG_SESSION_ID": true, "XDG_SESSION_TYPE": true, "XDG_SESSION_CLASS": true, "XDG_SEAT": true, "XDG_VTNR": true,
 	"XDG_RUNTIME_DIR": true, "MAIL": true, "HISTFILE": true, "HISTSIZE": true, "HISTFILESIZE": true,
 	"GHOST_DATA_DIR": true,
-}
-
-// secretWords mark a variable's value as secret wherever they appear in its
-// name; secretEnds only as a whole word or a word's end (GITHUB_PAT,
-// PGPASS, but not PATH or KEYBOARD).
-var (
-	secretWords = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE`)
-	})
-	secretEnds = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(PASS|KEY|AUTH|PAT)$`) })
-)
-
-// secretName reports whether a variable's name says its value is secret.
-func secretName(name string) bool {
-	up := strings.ToUpper(name)
-	if secretWords().MatchString(up) {
-		return true
-	}
-	for _, w := range strings.FieldsFunc(up, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-		if secretEnds().MatchString(w) {
-			return true
-		}
-	}
-	return false
 }
 
 // absProgram is the absolute path of program as the task found it: as
@@ -304,9 +282,13 @@ func exportPolicy(p task.RestartPolicy) engine.ExportPolicy {
 	if !p.Restarts() {
 		return engine.ExportPolicy{Mode: engine.ExportRestartNo}
 	}
-	e := engine.ExportPolicy{Mode: string(p.Mode), Delay: p.Delay}
+	e := engine.ExportPolicy{Mode: string(p.Mode), Delay: p.Delay, Burst: engine.ExportUnlimited}
 	if p.MaxRestarts != task.UnlimitedRestarts {
-		e.Burst, e.Window = p.MaxRestarts+1, p.MinUptime*time.Duration(p.MaxRestarts+1)
+		// ghost gives up after MaxRestarts restarts in a row of runs shorter
+		// than MinUptime; a manager restarting after a fixed Delay makes
+		// those MaxRestarts+1 starts within this window.
+		n := time.Duration(p.MaxRestarts)
+		e.Burst, e.Window = p.MaxRestarts+1, (n+1)*p.MinUptime+n*p.Delay
 	}
 	return e
 }
