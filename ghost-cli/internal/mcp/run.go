@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ type runIn struct {
 	Cwd      string            `json:"cwd,omitempty" jsonschema:"working directory (relative to the server's); default: the server's"`
 	Env      map[string]string `json:"env,omitempty" jsonschema:"variables added to the server's environment"`
 	Ready    *readyIn          `json:"ready,omitempty" jsonschema:"return only once the task is ready (port, log and/or cmd); a task not ready in time is stopped"`
+	Restart  string            `json:"restart,omitempty" jsonschema:"restart policy, as ghost run --restart: no (the default), on-failure (after a nonzero exit or a crash) or always; at most 10 restarts in a row, from 1s apart doubling to 30s"`
 	IfExists string            `json:"if_exists,omitempty" jsonschema:"when a running task already has this name: reuse it (return it, start nothing), replace it (stop it, start anew) or fail with an error"`
 }
 
@@ -91,6 +93,7 @@ func addRun(s *Server) {
 	}, func(in *jsonschema.Schema) {
 		prop(in, "argv").MinItems = ptr(1)
 		prop(in, "if_exists").Enum = []any{"reuse", "replace", "error"}
+		prop(in, "restart").Enum = []any{string(task.RestartNo), string(task.RestartOnFailure), string(task.RestartAlways)}
 		setDefault(in, "if_exists", "reuse")
 		refineReady(prop(in, "ready"))
 	}, s.run)
@@ -207,6 +210,17 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 		}
 		o.Cwd = filepath.Clean(o.Cwd)
 	}
+	if in.Restart != "" {
+		m, err := task.ParseRestartMode(in.Restart)
+		if err != nil {
+			return o, engine.Readiness{}, 0, invalidParams("run: invalid restart %v", err)
+		}
+		o.Restart = task.DefaultRestartPolicy
+		o.Restart.Mode = m
+	}
+	// Recorded, as `ghost run -e` records it: details and export tell
+	// what the agent set from what the server inherited.
+	o.EnvGiven = []string{}
 	if len(in.Env) > 0 {
 		env := task.EnvMap(o.Env)
 		for k, v := range in.Env {
@@ -214,7 +228,9 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 				return o, engine.Readiness{}, 0, invalidParams("run: invalid env %q", k)
 			}
 			env[k] = v
+			o.EnvGiven = append(o.EnvGiven, k)
 		}
+		slices.Sort(o.EnvGiven)
 		o.Env = task.EnvList(env)
 	}
 	if in.Ready == nil {
