@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,6 +120,7 @@ func benchEnv() map[string]string {
 // benchCommand times a ghost command over b.N runs and reports the median.
 func benchCommand(b *testing.B, dir string, args ...string) {
 	var all []time.Duration
+	var peak int64
 	for b.Loop() {
 		cmd := ghostCommand(benchGhost(), dir, args...)
 		// Output goes to /dev/null, as with hyperfine: what is timed is the
@@ -130,8 +132,12 @@ func benchCommand(b *testing.B, dir string, args ...string) {
 			b.Fatal(err, stderr.String())
 		}
 		all = append(all, time.Since(start))
+		peak = max(peak, peakRSS(cmd.ProcessState))
 	}
 	b.ReportMetric(float64(median(all).Microseconds())/1000, "ms-median")
+	if peak > 0 {
+		b.ReportMetric(float64(peak)/(1<<20), "MiB-peak-rss")
+	}
 }
 
 func BenchmarkHistory(b *testing.B) {
@@ -623,4 +629,16 @@ func BenchmarkRestart(b *testing.B) {
 	b.ReportMetric(gaps[len(gaps)/2], "ms-restart-median")
 	b.ReportMetric(gaps[len(gaps)*9/10], "ms-restart-p90")
 	b.ReportMetric(float64(pss[len(pss)/2]), "KiB-PSS-median")
+}
+
+// peakRSS is the most resident memory a finished command used, in bytes.
+func peakRSS(ps *os.ProcessState) int64 {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0
+	}
+	if runtime.GOOS == "darwin" {
+		return ru.Maxrss // bytes there, KiB on Linux
+	}
+	return ru.Maxrss << 10
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/ghostproject/ghost/ghost-core/export"
+	"github.com/ghostproject/ghost/ghost-core/secret"
 	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
@@ -25,6 +26,8 @@ const (
 	ExportRestartNo        = export.RestartNo
 	ExportRestartOnFailure = export.RestartOnFailure
 	ExportRestartAlways    = export.RestartAlways
+	// ExportUnlimited is an ExportPolicy's Burst without bound.
+	ExportUnlimited = export.Unlimited
 )
 
 // ExportFormats are the formats RenderExport knows.
@@ -34,6 +37,10 @@ var ExportFormats = export.Formats
 func RenderExport(format string, set ExportSet) ([]ExportFile, error) {
 	return export.Render(format, set)
 }
+
+// SecretEnvName reports whether a variable's name says its value is a
+// secret, by the rules MaskEnv follows.
+func SecretEnvName(name string) bool { return secret.Key(name) }
 
 // ValidEnvKey reports whether a service manager accepts key as a
 // variable's name.

@@ -35,11 +35,14 @@ type Policy struct {
 	// Delay is the wait before a restart; 0 leaves the manager's default.
 	Delay time.Duration
 	// Burst is how many starts Window allows before the manager gives up;
-	// 0 leaves the manager's default.
+	// 0 leaves the manager's default, Unlimited never gives up.
 	Burst int
 	// Window is the span Burst counts starts in.
 	Window time.Duration
 }
+
+// Unlimited is a Burst without bound: the manager restarts for ever.
+const Unlimited = -1
 
 func (p Policy) mode() string {
 	if p.Mode == "" {

@@ -83,7 +83,7 @@ func TestSystemdVerifies(t *testing.T) {
 	}
 
 	project, err := Render("systemd", Set{Project: "shop", Services: []Service{
-		sample("web", Policy{Mode: RestartAlways}), sample("worker", Policy{})}})
+		sample("web", Policy{Mode: RestartAlways, Burst: Unlimited}), sample("worker", Policy{})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +101,9 @@ func TestSystemdVerifies(t *testing.T) {
 	}
 	if !strings.Contains(string(project[0].Data), "\nRestart=always\n") || !strings.Contains(string(project[1].Data), "\nRestart=no\n") {
 		t.Errorf("policies not kept apart")
+	}
+	if !strings.Contains(string(project[0].Data), "\nStartLimitIntervalSec=0\n") || strings.Contains(string(project[1].Data), "StartLimit") {
+		t.Errorf("an unlimited policy must lift systemd's start limit, no policy set none:\n%s", project[0].Data)
 	}
 
 	analyze, err := exec.LookPath("systemd-analyze")
@@ -331,10 +334,10 @@ func TestNomadParsesBack(t *testing.T) {
 
 	web := groups[0]
 	restart := only(t, web.Body, "restart")
-	if n, _ := attr(t, restart.Body, "attempts").AsBigFloat().Int64(); n != 5 {
-		t.Errorf("attempts %d", n)
+	if n, _ := attr(t, restart.Body, "attempts").AsBigFloat().Int64(); n != 4 {
+		t.Errorf("attempts %d, want 4 (5 starts)", n)
 	}
-	if attr(t, restart.Body, "interval").AsString() != "60s" || attr(t, restart.Body, "delay").AsString() != "1500ms" || attr(t, restart.Body, "mode").AsString() != "delay" {
+	if attr(t, restart.Body, "interval").AsString() != "60s" || attr(t, restart.Body, "delay").AsString() != "1500ms" || attr(t, restart.Body, "mode").AsString() != "fail" {
 		t.Errorf("restart block of web")
 	}
 	port := only(t, only(t, web.Body, "network").Body, "port")
@@ -387,6 +390,19 @@ func TestNomadParsesBack(t *testing.T) {
 	}
 	if typ := attr(t, only(t, f.Body.(*hclsyntax.Body), "job").Body, "type").AsString(); typ != "batch" {
 		t.Errorf("a task that is not restarted exports as a %s job, want batch", typ)
+	}
+
+	forever, err := Render("nomad", Set{Services: []Service{sample("web", Policy{Mode: RestartAlways, Burst: Unlimited})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags = hclsyntax.ParseConfig(forever[0].Data, forever[0].Name, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	r := only(t, only(t, only(t, f.Body.(*hclsyntax.Body), "job").Body, "group").Body, "restart")
+	if mode := attr(t, r.Body, "mode").AsString(); mode != "delay" {
+		t.Errorf("unlimited restarts: mode %q, want delay (never gives up)", mode)
 	}
 }
 

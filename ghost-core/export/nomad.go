@@ -4,17 +4,18 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
 // envName is a portable environment variable name, as POSIX defines
 // them: systemd refuses others, Nomad's env block takes HCL identifiers.
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // ValidEnvKey reports whether key can be written in every format; the
 // renderers leave out variables whose names are not.
-func ValidEnvKey(key string) bool { return envName.MatchString(key) }
+func ValidEnvKey(key string) bool { return envName().MatchString(key) }
 
 // nomad renders one job with a group per service, run by raw_exec.
 func nomad(set Set) []File {
@@ -64,18 +65,20 @@ func group(b *strings.Builder, s Service) {
 		if p.mode() == RestartOnFailure {
 			b.WriteString("      # Nomad restarts a service job's task however it exits.\n")
 		}
-		attempts, interval := p.Burst, p.Window
-		if attempts <= 0 {
-			attempts = 10
+		// Nomad counts restarts (not starts) within the interval; "delay"
+		// waits for the next interval and goes on, "fail" gives up.
+		attempts, mode := p.Burst-1, "fail"
+		if p.Burst == Unlimited || p.Burst == 0 {
+			attempts, mode = 10, "delay"
 		}
-		fmt.Fprintf(b, "      attempts = %d\n", attempts)
-		if interval > 0 {
-			fmt.Fprintf(b, "      interval = %s\n", hclString(fmt.Sprintf("%ds", max(seconds(interval), 1))))
+		fmt.Fprintf(b, "      attempts = %d\n", max(attempts, 0))
+		if p.Window > 0 {
+			fmt.Fprintf(b, "      interval = %s\n", hclString(fmt.Sprintf("%ds", max(seconds(p.Window), 1))))
 		}
 		if p.Delay > 0 {
 			fmt.Fprintf(b, "      delay    = %s\n", hclString(fmt.Sprintf("%dms", p.Delay.Milliseconds())))
 		}
-		b.WriteString("      mode     = \"delay\"\n")
+		fmt.Fprintf(b, "      mode     = %s\n", hclString(mode))
 	}
 	b.WriteString("    }\n")
 	if p.mode() == RestartNo {

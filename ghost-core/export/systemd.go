@@ -52,7 +52,13 @@ func unit(name, target string, s Service) string {
 		fmt.Fprintf(&b, "PartOf=%s\n", target)
 	}
 	p := s.Restart
-	if p.mode() != RestartNo && p.Burst > 0 {
+	switch {
+	case p.mode() == RestartNo:
+	case p.Burst == Unlimited:
+		// No start limit: systemd's default (5 starts in 10 s) would
+		// give up where the policy does not.
+		b.WriteString("StartLimitIntervalSec=0\n")
+	case p.Burst > 0:
 		fmt.Fprintf(&b, "StartLimitIntervalSec=%d\n", max(seconds(p.Window), 1))
 		fmt.Fprintf(&b, "StartLimitBurst=%d\n", p.Burst)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -12,11 +13,21 @@ import (
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
 
+// exitAtOnce and sleeping are commands every system has. On Windows an
+// exited process whose handle is still held keeps its pid, as a zombie.
+var exitAtOnce, sleeping = []string{"sh", "-c", "exit 0"}, []string{"sleep", "60"}
+
+func init() {
+	if runtime.GOOS == "windows" {
+		exitAtOnce, sleeping = []string{"cmd", "/c", "exit 0"}, []string{"ping", "-n", "60", "127.0.0.1"}
+	}
+}
+
 // zombie starts a child that exits at once and is not reaped until the
 // test ends: a zombie, as under a parent that never reaps.
 func zombie(t *testing.T) proc.Identity {
 	t.Helper()
-	cmd := exec.Command("sh", "-c", "exit 0")
+	cmd := exec.Command(exitAtOnce[0], exitAtOnce[1:]...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +47,7 @@ func zombie(t *testing.T) proc.Identity {
 
 func live(t *testing.T) proc.Identity {
 	t.Helper()
-	cmd := exec.Command("sleep", "60")
+	cmd := exec.Command(sleeping[0], sleeping[1:]...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

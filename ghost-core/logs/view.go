@@ -110,9 +110,11 @@ func OpenView(dir, id string) (*View, error) {
 				anchor = i
 			}
 		}
-		if hasBase && anchor < 0 && len(segs) > 0 && attempt < 100 {
-			// The record names a file this snapshot does not hold: a
-			// rotation came in between. Look again.
+		if (hasBase && anchor < 0 && len(segs) > 0 || !stillKept(dir, id, segs)) && attempt < 100 {
+			// The record names a file this snapshot does not hold, or the
+			// files were rotated while they were being opened (the oldest
+			// opened before, the newest after): a rotation came in
+			// between. Look again.
 			closeAll(segs)
 			continue
 		}
@@ -231,4 +233,26 @@ func (v *View) Close() error {
 	}
 	v.segs = nil
 	return nil
+}
+
+// stillKept reports whether the task's log files are still the ones segs
+// holds, in the same order: no rotation happened since they were listed.
+// Positions are computed from the files' sizes as neighbours, which holds
+// only for files that were neighbours at one moment.
+func stillKept(dir, id string, segs []*segment) bool {
+	now, err := snapshot(dir, id)
+	if err != nil {
+		return false
+	}
+	i := 0
+	for _, e := range now {
+		if e.ino == 0 {
+			continue
+		}
+		if i >= len(segs) || segs[i].ino != e.ino {
+			return false
+		}
+		i++
+	}
+	return i == len(segs)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -23,12 +22,13 @@ func exportCommand() *cli.Command {
 		Name:      "export",
 		Usage:     "print a task as a systemd unit, launchd agent or Nomad job",
 		ArgsUsage: "TASK | -p PROJECT",
-		Description: "The definition runs the same command in the same directory with the same\n" +
-			"environment and restart policy. Secret-looking values (TOKEN, PASSWORD,\n" +
-			"KEY, ... in the name) are replaced by <NAME> placeholders, with a warning,\n" +
-			"unless --include-secrets. Several files (a project) are printed one after\n" +
-			"the other, each after a ==> NAME <== line, or written into a directory\n" +
-			"with -o.\n" +
+		Description: "The definition runs the same command in the same directory with the\n" +
+			"environment given for it (--env, --env-file, a Procfile's env files and\n" +
+			"PORT; and PATH) and the same restart policy. Secret-looking values\n" +
+			"(TOKEN, PASSWORD, KEY, ... in the name) are replaced by <NAME>\n" +
+			"placeholders, with a warning, unless --include-secrets. Several files (a\n" +
+			"project) are printed one after the other, each after a ==> NAME <== line,\n" +
+			"or written into a directory with -o.\n" +
 			"   ghost export web -F systemd > ~/.config/systemd/user/ghost-web.service\n" +
 			"   ghost export -p shop -F nomad > shop.nomad.hcl",
 		Flags: []cli.Flag{
@@ -155,9 +155,11 @@ func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]
 }
 
 // exportService describes t for a service manager: its command with the
-// program as an absolute path, its directory, its environment less what
-// belongs to the shell session it was started from, and, unless
-// includeSecrets, placeholders for secret-looking values. It returns the
+// program as an absolute path, its directory, the environment given for
+// it (all of it, less the shell session's, for a task from before ghost
+// recorded which variables were given), and, unless includeSecrets,
+// placeholders for secret-looking values (a name that says secret, a
+// URL's password) as ghost-ui and status mask them. It returns the
 // names it masked, and those it left out as no manager takes them.
 func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, masked, skipped []string) {
 	name := t.Name
@@ -177,13 +179,18 @@ func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, ma
 		Command: slices.Clone(t.Command),
 		Dir:     t.Cwd,
 		Home:    t.Env["HOME"],
-		// The restart policy of a task is "no" until tasks carry one.
 		Restart: exportPolicy(t.RestartPolicy),
 	}
 	s.Command[0] = absProgram(t.Command[0], t.Cwd, t.Env["PATH"])
 	keys := make([]string, 0, len(t.Env))
 	for k := range t.Env {
-		keys = append(keys, k)
+		// What was given for the task (--env, --env-file, a Procfile's
+		// env files and PORT), and the PATH its program was found on; the
+		// rest is the caller's shell, which a service manager has its own
+		// of. Tasks from before ghost recorded the keys export it all.
+		if t.EnvGiven == nil || k == "PATH" || slices.Contains(t.EnvGiven, k) {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
@@ -194,9 +201,13 @@ func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, ma
 		case !engine.ValidEnvKey(k):
 			skipped = append(skipped, k)
 			continue
-		case !includeSecrets && v != "" && secretName(k):
+		case includeSecrets || v == "":
+		case engine.SecretEnvName(k):
 			masked = append(masked, k)
 			v = "<" + k + ">"
+		case engine.MaskEnv(k, v) != v: // a URL with a password
+			masked = append(masked, k)
+			v = engine.MaskEnv(k, v)
 		}
 		s.Env = append(s.Env, engine.ExportVar{Key: k, Value: v})
 	}
@@ -215,28 +226,6 @@ var sessionOnly = map[string]bool{
 	"XDG_SESSION_ID": true, "XDG_SESSION_TYPE": true, "XDG_SESSION_CLASS": true, "XDG_SEAT": true, "XDG_VTNR": true,
 	"XDG_RUNTIME_DIR": true, "MAIL": true, "HISTFILE": true, "HISTSIZE": true, "HISTFILESIZE": true,
 	"GHOST_DATA_DIR": true,
-}
-
-// secretWords mark a variable's value as secret wherever they appear in its
-// name; secretEnds only as a whole word or a word's end (GITHUB_PAT,
-// PGPASS, but not PATH or KEYBOARD).
-var (
-	secretWords = regexp.MustCompile(`TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE`)
-	secretEnds  = regexp.MustCompile(`(PASS|KEY|AUTH|PAT)$`)
-)
-
-// secretName reports whether a variable's name says its value is secret.
-func secretName(name string) bool {
-	up := strings.ToUpper(name)
-	if secretWords.MatchString(up) {
-		return true
-	}
-	for _, w := range strings.FieldsFunc(up, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-		if secretEnds.MatchString(w) {
-			return true
-		}
-	}
-	return false
 }
 
 // absProgram is the absolute path of program as the task found it: as
@@ -301,9 +290,13 @@ func exportPolicy(p task.RestartPolicy) engine.ExportPolicy {
 	if !p.Restarts() {
 		return engine.ExportPolicy{Mode: engine.ExportRestartNo}
 	}
-	e := engine.ExportPolicy{Mode: string(p.Mode), Delay: p.Delay}
+	e := engine.ExportPolicy{Mode: string(p.Mode), Delay: p.Delay, Burst: engine.ExportUnlimited}
 	if p.MaxRestarts != task.UnlimitedRestarts {
-		e.Burst, e.Window = p.MaxRestarts+1, p.MinUptime*time.Duration(p.MaxRestarts+1)
+		// ghost gives up after MaxRestarts restarts in a row of runs shorter
+		// than MinUptime; a manager restarting after a fixed Delay makes
+		// those MaxRestarts+1 starts within this window.
+		n := time.Duration(p.MaxRestarts)
+		e.Burst, e.Window = p.MaxRestarts+1, (n+1)*p.MinUptime+n*p.Delay
 	}
 	return e
 }

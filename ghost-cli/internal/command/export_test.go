@@ -1,25 +1,16 @@
 package command
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
-
-func TestSecretName(t *testing.T) {
-	for name, want := range map[string]bool{
-		"DB_PASSWORD": true, "API_TOKEN": true, "GITHUB_PAT": true, "PGPASS": true, "AWS_SECRET_ACCESS_KEY": true,
-		"SSH_PRIVATE_KEY_FILE": true, "api_key": true, "BASIC_AUTH": true,
-		"PATH": false, "KEYBOARD_LAYOUT": false, "HOME": false, "PORT": false, "AUTHOR": false, "PATCH_LEVEL": false,
-	} {
-		if got := secretName(name); got != want {
-			t.Errorf("secretName(%q) = %v, want %v", name, got, want)
-		}
-	}
-}
 
 func TestAbsProgram(t *testing.T) {
 	if runtime.GOOS == "windows" {
@@ -59,7 +50,7 @@ func TestExportServiceEnvironment(t *testing.T) {
 		Listing: task.Listing{ID: "3f6c2a9e-8d1b-4c55-9a0e-2f6d8c1b7a40", Name: "shop/web", Project: "shop",
 			Command: []string{"/bin/sh", "-c", "true"}, Cwd: "/srv"},
 		Env: map[string]string{"PATH": "/bin", "TERM": "xterm", "SSH_AUTH_SOCK": "/tmp/agent", "API_TOKEN": "t0k",
-			"EMPTY_TOKEN": "", "a-b": "x", "PORT": "5000"},
+			"EMPTY_TOKEN": "", "a-b": "x", "PORT": "5000", "DATABASE_URL": "postgres://app:pw@db/prod"},
 	}
 	s, masked, skipped := exportService(tk, false)
 	if s.Name != "web" || s.Origin != "task 3f6c2a9e (shop/web)" || s.Dir != "/srv" {
@@ -69,7 +60,8 @@ func TestExportServiceEnvironment(t *testing.T) {
 	for _, v := range s.Env {
 		got[v.Key] = v.Value
 	}
-	want := map[string]string{"PATH": "/bin", "API_TOKEN": "<API_TOKEN>", "EMPTY_TOKEN": "", "PORT": "5000"}
+	want := map[string]string{"PATH": "/bin", "API_TOKEN": "<API_TOKEN>", "EMPTY_TOKEN": "", "PORT": "5000",
+		"DATABASE_URL": engine.MaskEnv("DATABASE_URL", "postgres://app:pw@db/prod")}
 	if len(got) != len(want) {
 		t.Errorf("env %v, want %v", got, want)
 	}
@@ -78,16 +70,33 @@ func TestExportServiceEnvironment(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
 	}
-	if len(masked) != 1 || masked[0] != "API_TOKEN" || len(skipped) != 1 || skipped[0] != "a-b" {
+	if got["DATABASE_URL"] == "postgres://app:pw@db/prod" {
+		t.Error("the URL's password was not masked")
+	}
+	if strings.Join(masked, " ") != "API_TOKEN DATABASE_URL" || len(skipped) != 1 || skipped[0] != "a-b" {
 		t.Errorf("masked %v, skipped %v", masked, skipped)
 	}
 	s, masked, _ = exportService(tk, true)
 	for _, v := range s.Env {
-		if v.Key == "API_TOKEN" && v.Value != "t0k" {
+		if v.Key == "API_TOKEN" && v.Value != "t0k" || v.Key == "DATABASE_URL" && v.Value != "postgres://app:pw@db/prod" {
 			t.Errorf("--include-secrets: API_TOKEN = %q", v.Value)
 		}
 	}
 	if len(masked) != 0 {
 		t.Errorf("--include-secrets masked %v", masked)
+	}
+
+	// With the given variables recorded, only they and PATH go out: the
+	// rest is the caller's shell, not the task's configuration.
+	tk.EnvGiven = []string{"PORT", "API_TOKEN"}
+	tk.Env["HOME"], tk.Env["CONTAINER_NAME"] = "/root", "box"
+	s, _, _ = exportService(tk, true)
+	got = map[string]string{}
+	for _, v := range s.Env {
+		got[v.Key] = v.Value
+	}
+	want = map[string]string{"PATH": "/bin", "API_TOKEN": "t0k", "PORT": "5000"}
+	if !maps.Equal(got, want) {
+		t.Errorf("given %v: env %v, want %v", tk.EnvGiven, got, want)
 	}
 }

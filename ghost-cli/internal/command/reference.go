@@ -43,9 +43,12 @@ func Describe() Reference {
 		Environment: []Entry{
 			{"GHOST_DATA_DIR", "the data directory (default: $XDG_DATA_HOME/ghost, else ~/.local/share/ghost)"},
 			{"XDG_DATA_HOME", "where the data directory is when GHOST_DATA_DIR is not set"},
+			{"GHOST_RESTART", "the restart policy of run without --restart: no, on-failure or always (default no)"},
 			{"GHOST_LOG_MAX_SIZE", "the size at which a task's log rotates, when run has no --log-max-size (default 10M)"},
 			{"GHOST_LOG_MAX_FILES", "how many log files a task keeps, when run has no --log-max-files (default 5)"},
 			{"COLUMNS", "the width list fits its table to when stdout is not a terminal"},
+			{"NO_COLOR", "when set, log prints the labels of several tasks without colour"},
+			{"HOME", "where the data directory is when neither GHOST_DATA_DIR nor XDG_DATA_HOME is set"},
 		},
 		Files: []Entry{
 			{"$GHOST_DATA_DIR/", "the data directory, mode 0700; ghost refuses one that others can write or another user owns"},

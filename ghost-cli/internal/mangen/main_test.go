@@ -1,6 +1,10 @@
 package main
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,5 +60,50 @@ func TestUnquoteUsage(t *testing.T) {
 	}
 	if name, text := unquoteUsage("plain"); name != "" || text != "plain" {
 		t.Errorf("got %q, %q", name, text)
+	}
+}
+
+// TestEveryVariableDocumented reads the sources of ghost-cli and ghost-core
+// for the environment variables they look up and checks that the page's
+// ENVIRONMENT names each: a variable added to the code without a line in
+// command.Describe fails here.
+func TestEveryVariableDocumented(t *testing.T) {
+	documented := map[string]bool{}
+	for _, e := range command.Describe().Environment {
+		documented[e.Name] = true
+	}
+	lookup := regexp.MustCompile(`(?:Getenv|getenv|LookupEnv)\("([A-Z_][A-Z0-9_]*)"\)`)
+	found := 0
+	for _, root := range []string{"../..", "../../../ghost-core"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == "testdata" || d.Name() == "mangen" || d.Name() == "manpage") {
+				return filepath.SkipDir
+			}
+			// The page is for Unix-like systems: Windows' own variables
+			// (LOCALAPPDATA, PATHEXT) are not its business.
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.HasSuffix(path, "_windows.go") {
+				return nil
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, m := range lookup.FindAllSubmatch(src, -1) {
+				found++
+				if !documented[string(m[1])] {
+					t.Errorf("%s reads $%s, which ghost(1) does not document (command.Describe)", path, m[1])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if found == 0 {
+		t.Fatal("found no environment lookups at all: the source walk is broken")
 	}
 }

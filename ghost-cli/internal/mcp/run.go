@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -229,6 +230,9 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 		}
 		o.Restart.MaxRestarts = *in.MaxRestarts
 	}
+	// Recorded, as `ghost run -e` records it: details and export tell
+	// what the agent set from what the server inherited.
+	o.EnvGiven = []string{}
 	if len(in.Env) > 0 {
 		env := task.EnvMap(o.Env)
 		for k, v := range in.Env {
@@ -236,7 +240,9 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 				return o, engine.Readiness{}, 0, invalidParams("run: invalid env %q", k)
 			}
 			env[k] = v
+			o.EnvGiven = append(o.EnvGiven, k)
 		}
+		slices.Sort(o.EnvGiven)
 		o.Env = task.EnvList(env)
 	}
 	if in.Ready == nil {
