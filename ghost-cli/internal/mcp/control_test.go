@@ -156,7 +156,7 @@ func TestCleanupScopes(t *testing.T) {
 
 // A task run with a restart policy is started again by its monitor, as
 // `ghost run --restart` is, and wait waits through the restarts.
-func TestRunWithRestartPolicy(t *testing.T) {
+func TestRunRestartsUpToMaxRestarts(t *testing.T) {
 	h := serve(t, logs.Policy{})
 	run := h.runTask(map[string]any{"command": "echo ran; exit 1", "restart": "on-failure", "max_restarts": 1})
 	w := h.waitExit(run.Task.ID)
