@@ -43,8 +43,11 @@ type runIn struct {
 	Cwd      string            `json:"cwd,omitempty" jsonschema:"working directory (relative to the server's); default: the server's"`
 	Env      map[string]string `json:"env,omitempty" jsonschema:"variables added to the server's environment"`
 	Ready    *readyIn          `json:"ready,omitempty" jsonschema:"return only once the task is ready (port, log and/or cmd); a task not ready in time is stopped"`
-	Restart  string            `json:"restart,omitempty" jsonschema:"restart policy, as ghost run --restart: no (the default), on-failure (after a nonzero exit or a crash) or always; at most 10 restarts in a row, from 1s apart doubling to 30s"`
 	IfExists string            `json:"if_exists,omitempty" jsonschema:"when a running task already has this name: reuse it (return it, start nothing), replace it (stop it, start anew) or fail with an error"`
+	Restart  string            `json:"restart,omitempty" jsonschema:"start it again when it ends: no, on-failure (a nonzero exit or a signal ghost did not send) or always; default no (or the server's $GHOST_RESTART)"`
+	// MaxRestarts is a pointer so that 0 (give up at once) differs from
+	// unset.
+	MaxRestarts *int `json:"max_restarts,omitempty" jsonschema:"with restart: give up after this many restarts in a row (-1: never give up); default 10"`
 }
 
 type runOut struct {
@@ -93,8 +96,9 @@ func addRun(s *Server) {
 	}, func(in *jsonschema.Schema) {
 		prop(in, "argv").MinItems = ptr(1)
 		prop(in, "if_exists").Enum = []any{"reuse", "replace", "error"}
-		prop(in, "restart").Enum = []any{string(task.RestartNo), string(task.RestartOnFailure), string(task.RestartAlways)}
 		setDefault(in, "if_exists", "reuse")
+		prop(in, "restart").Enum = []any{string(task.RestartNo), string(task.RestartOnFailure), string(task.RestartAlways)}
+		prop(in, "max_restarts").Minimum = ptr(float64(task.UnlimitedRestarts))
 		refineReady(prop(in, "ready"))
 	}, s.run)
 }
@@ -190,6 +194,9 @@ func (s *Server) run(ctx context.Context, req *sdk.CallToolRequest, in runIn) (*
 func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Duration, error) {
 	o := s.opts.Defaults
 	o.Name, o.Origin = in.Name, ""
+	if o.Restart == (task.RestartPolicy{}) {
+		o.Restart = task.DefaultRestartPolicy
+	}
 	switch {
 	case in.Command != "" && len(in.Argv) > 0:
 		return o, engine.Readiness{}, 0, invalidParams("run: give command or argv, not both")
@@ -211,12 +218,17 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 		o.Cwd = filepath.Clean(o.Cwd)
 	}
 	if in.Restart != "" {
-		m, err := task.ParseRestartMode(in.Restart)
+		mode, err := task.ParseRestartMode(in.Restart)
 		if err != nil {
 			return o, engine.Readiness{}, 0, invalidParams("run: invalid restart %v", err)
 		}
-		o.Restart = task.DefaultRestartPolicy
-		o.Restart.Mode = m
+		o.Restart.Mode = mode
+	}
+	if in.MaxRestarts != nil {
+		if !o.Restart.Restarts() {
+			return o, engine.Readiness{}, 0, invalidParams("run: max_restarts needs restart on-failure or always")
+		}
+		o.Restart.MaxRestarts = *in.MaxRestarts
 	}
 	// Recorded, as `ghost run -e` records it: details and export tell
 	// what the agent set from what the server inherited.
@@ -282,8 +294,9 @@ func (s *Server) runningNamed(ctx context.Context, name string) (task.Task, bool
 	if err != nil {
 		return task.Task{}, false, err
 	}
-	// Find falls back to id prefixes: only a task of that name counts.
-	return t, t.Name == name && t.Status == task.Running, nil
+	// Get falls back to id prefixes: only a task of that name counts; one
+	// waiting out a restart delay still holds the name.
+	return t, t.Name == name && !t.Status.Finished(), nil
 }
 
 // describe words err as the command line would, hint on its own line.

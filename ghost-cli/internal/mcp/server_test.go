@@ -350,6 +350,8 @@ func TestRunAndTaskErrors(t *testing.T) {
 		{"logs", map[string]any{"task": "x", "grep": "["}},
 		{"wait", map[string]any{"task": "x", "timeout_s": 601}},
 		{"wait", map[string]any{"task": "x", "until": "log"}},
+		{"wait", map[string]any{"task": "x", "until": "log", "log": "("}},
+		{"wait", map[string]any{"task": "x", "until": "log", "log": "a", "pattern": "b"}},
 		{"wait", map[string]any{"task": "x", "until": "ready"}},
 		{"cleanup", map[string]any{"scope": "everything"}},
 	} {
