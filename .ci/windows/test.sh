@@ -40,7 +40,7 @@ WINE=$(find_wine)
 wineserver=$(dirname "$WINE")/wineserver
 command -v "$wineserver" >/dev/null 2>&1 || wineserver=wineserver
 
-cache=${GHOST_WINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ghost-wine}
+cache=${GHOST_WINE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/ghost-wine}
 mkdir -p "$cache"
 export WINEPREFIX=$cache/prefix
 export WINEDEBUG=-all
@@ -50,7 +50,7 @@ unset DISPLAY WAYLAND_DISPLAY
 
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
 	echo "== making a wine prefix in $WINEPREFIX"
-	"$WINE" wineboot -i >/dev/null 2>&1
+	"$WINE" wineboot -i </dev/null >/dev/null 2>&1
 	"$wineserver" -w
 fi
 dll=$cache/bcryptprimitives.dll
@@ -93,7 +93,7 @@ for m in ghost-core ghost-cli ghost-ui; do
 		mkdir -p "$out/test"
 		(cd "$m" && go test "${overlay[@]}" -c -o "$exe" "$pkg")
 		# In the package's directory, as go test runs it, for testdata/.
-		if (cd "$dir" && timeout 600 "$WINE" "$exe" -test.count=1 -test.timeout=9m >"$exe.log" 2>&1); then
+		if (cd "$dir" && timeout 600 "$WINE" "$exe" -test.count=1 -test.timeout=9m </dev/null >"$exe.log" 2>&1); then
 			echo "ok   $pkg"
 			passed=$((passed + 1))
 		else
@@ -105,7 +105,7 @@ for m in ghost-core ghost-cli ghost-ui; do
 done
 
 echo "== smoke: ghost.exe run, list, status, log -f, stop, wait"
-if bash .ci/windows/smoke.sh "$WINE" "$out/ghost.exe"; then
+if bash .ci/windows/smoke.sh "$WINE" "$out/ghost.exe" </dev/null; then
 	passed=$((passed + 1))
 else
 	echo "FAIL smoke"

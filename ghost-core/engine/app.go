@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,6 +85,9 @@ type Service struct {
 	Command string
 	// Env is the service's whole environment, KEY=VALUE, PORT included.
 	Env []string
+	// Given names the variables of Env set for the service (the env files
+	// and PORT) rather than inherited from the caller, sorted.
+	Given []string
 }
 
 // TaskName is the name the service's task runs under: PROJECT/SERVICE.
@@ -157,6 +161,7 @@ func LoadApp(o AppOptions) (App, error) {
 	}
 	env := task.EnvMap(o.Environ)
 	filePort := false
+	given := map[string]bool{}
 	files := []string{filepath.Join(app.Dir, ".env")}
 	if o.EnvFile != "" {
 		ef := o.EnvFile
@@ -178,6 +183,7 @@ func LoadApp(o AppOptions) (App, error) {
 		}
 		for _, kv := range pairs {
 			env[kv[0]] = kv[1]
+			given[kv[0]] = true
 			filePort = filePort || kv[0] == "PORT"
 		}
 	}
@@ -193,6 +199,8 @@ func LoadApp(o AppOptions) (App, error) {
 			env["PORT"] = strconv.Itoa(base + portStep*i)
 		}
 		svc.Env = task.EnvList(env)
+		given["PORT"] = true
+		svc.Given = slices.Sorted(maps.Keys(given))
 		app.Services = append(app.Services, svc)
 	}
 	return app, nil
@@ -313,7 +321,7 @@ func (e *Engine) upOne(ctx context.Context, app App, s Service, cur *task.Task, 
 	r := UpResult{Service: s.Name, Action: Started}
 	opts := Spec{
 		Name: TaskName(app.Project, s.Name), Project: app.Project,
-		Command: shellArgv(s.Command), Cwd: app.Dir, Env: s.Env, Log: o.Log, Restart: o.Restart,
+		Command: shellArgv(s.Command), Cwd: app.Dir, Env: s.Env, EnvGiven: s.Given, Log: o.Log, Restart: o.Restart,
 	}
 	if cur != nil {
 		if sameRun(*cur, opts) {

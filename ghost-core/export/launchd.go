@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/xml"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -87,15 +86,36 @@ func agent(label string, s Service) string {
 	return b.String()
 }
 
-// text escapes s for XML character data; characters XML 1.0 cannot hold
-// at all (most control characters) are dropped.
+// text escapes s for XML character data, as encoding/xml's EscapeText
+// does (written out, so that encoding/xml's tables are not built at every
+// start of the binary, a task's monitor included); characters XML 1.0
+// cannot hold at all (most control characters) are dropped.
 func text(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r < ' ' && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
 			continue
 		}
-		xml.EscapeText(&b, []byte(string(r)))
+		switch r {
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\t':
+			b.WriteString("&#x9;")
+		case '\n':
+			b.WriteString("&#xA;")
+		case '\r':
+			b.WriteString("&#xD;")
+		default:
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }

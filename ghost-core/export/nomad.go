@@ -4,17 +4,18 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ghostproject/ghost/ghost-core/version"
 )
 
 // envName is a portable environment variable name, as POSIX defines
 // them: systemd refuses others, Nomad's env block takes HCL identifiers.
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // ValidEnvKey reports whether key can be written in every format; the
 // renderers leave out variables whose names are not.
-func ValidEnvKey(key string) bool { return envName.MatchString(key) }
+func ValidEnvKey(key string) bool { return envName().MatchString(key) }
 
 // nomad renders one job with a group per service, run by raw_exec.
 func nomad(set Set) []File {

@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-
-	"github.com/ghostproject/ghost/ghost-core/datadir"
 )
 
 // An offset into a task's log counts the bytes the task had written before
@@ -29,7 +27,7 @@ func basePath(dir, id string) string { return filepath.Join(dir, id+".offset") }
 func writeBase(dir, id string, ino uint64, base int64) error {
 	tmp := basePath(dir, id) + ".tmp"
 	os.Remove(tmp)
-	f, err := datadir.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := createPrivate(tmp)
 	if err != nil {
 		return err
 	}

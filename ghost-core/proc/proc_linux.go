@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 var bootID = sync.OnceValues(func() (string, error) {
@@ -70,32 +72,79 @@ func parseStat(stat []byte) (uint64, byte, error) {
 }
 
 // groupMembers lists the live processes of group pgid from /proc: a
-// zombie has ended and is left out.
+// zombie has ended and is left out. Linux has no index of a group's
+// members, so every process's stat is read: a monitor does this every
+// 100 ms while its task's group lingers, and once at every end, so it
+// reads each into one buffer and allocates nothing per process (a busy
+// machine has thousands, and the garbage made its monitor collect).
 func groupMembers(pgid int) ([]int, error) {
-	entries, err := os.ReadDir("/proc")
+	dir, err := os.Open("/proc")
 	if err != nil {
 		return nil, err
 	}
-	want := strconv.Itoa(pgid)
+	defer dir.Close()
 	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
+	var buf [512]byte
+	for {
+		names, err := dir.Readdirnames(256)
+		for _, name := range names {
+			pid, err := strconv.Atoi(name)
+			if err != nil || pid <= 0 {
+				continue
+			}
+			if state, group, ok := statGroup(pid, buf[:]); ok && group == pgid && state != 'Z' && state != 'X' {
+				pids = append(pids, pid)
+			}
+		}
+		if err == io.EOF {
+			return pids, nil
+		}
 		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue // gone meanwhile
-		}
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
-		// After the command: field 3 is the state, field 5 the group.
-		f := strings.Fields(string(b[i+1:]))
-		if len(f) > 2 && f[2] == want && f[0] != "Z" && f[0] != "X" {
-			pids = append(pids, pid)
+			return nil, err
 		}
 	}
-	return pids, nil
+}
+
+// statGroup reads the state and the process group of pid from
+// /proc/<pid>/stat into buf; ok is false if pid is gone or the line is
+// malformed.
+func statGroup(pid int, buf []byte) (state byte, pgid int, ok bool) {
+	fd, err := syscall.Open("/proc/"+strconv.Itoa(pid)+"/stat", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, 0, false // gone meanwhile
+	}
+	n, err := syscall.Read(fd, buf)
+	syscall.Close(fd)
+	if err != nil || n <= 0 {
+		return 0, 0, false
+	}
+	b := buf[:n]
+	// After the command's closing parenthesis: " S ppid pgrp ...". The
+	// command may hold any byte, parentheses too: the last one ends it. A
+	// line longer than buf only cuts fields after these.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || len(b) < i+4 {
+		return 0, 0, false
+	}
+	state = b[i+2]
+	rest := b[i+3:]
+	for f := 0; f < 2; f++ { // past ppid, to pgrp
+		if len(rest) == 0 || rest[0] != ' ' {
+			return 0, 0, false
+		}
+		rest = rest[1:]
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 0 {
+			return 0, 0, false
+		}
+		if f == 1 {
+			g, err := strconv.Atoi(string(rest[:n]))
+			return state, g, err == nil
+		}
+		rest = rest[n:]
+	}
+	return 0, 0, false
 }

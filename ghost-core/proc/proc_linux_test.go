@@ -1,6 +1,14 @@
 package proc
 
-import "testing"
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+)
 
 func TestParseStat(t *testing.T) {
 	// The command name may hold spaces and parentheses.
@@ -23,4 +31,59 @@ func FuzzParseStat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		parseStat(b) // must not panic
 	})
+}
+
+// TestGroupMembersOfARealGroup starts a group of three (a shell whose
+// name holds parentheses and a space, and two children) and one of its
+// members exits unreaped: the live ones are listed, the zombie and the
+// processes of other groups are not.
+func TestGroupMembersOfARealGroup(t *testing.T) {
+	dir := t.TempDir()
+	sh := filepath.Join(dir, "a) (b")
+	if err := os.Symlink("/bin/sh", sh); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(sh, "-c", "sleep 30 & sleep 30 & wait")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pgid := cmd.Process.Pid
+	defer func() {
+		syscall.Kill(-pgid, syscall.SIGKILL)
+		cmd.Wait()
+	}()
+	members := func() []int {
+		pids, err := GroupMembers(pgid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(pids)
+		return pids
+	}
+	var pids []int
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if pids = members(); len(pids) == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group %d: members %v, want 3", pgid, pids)
+		}
+	}
+	if !slices.Contains(pids, pgid) {
+		t.Fatalf("members %v miss the leader %d", pids, pgid)
+	}
+	// The leader ends; unreaped it is a zombie, no longer a member.
+	syscall.Kill(pgid, syscall.SIGKILL)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if pids = members(); len(pids) == 2 && !slices.Contains(pids, pgid) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the leader's end: members %v, want its 2 children", pids)
+		}
+	}
+	if _, err := GroupMembers(1); err == nil {
+		t.Error("GroupMembers(1) succeeded")
+	}
 }

@@ -6,6 +6,7 @@ package secret
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Masked is shown in place of a secret (or of the password in a URL).
@@ -46,14 +47,16 @@ func Key(name string) bool {
 
 // urlCredentials matches the password of a URL's user information:
 // postgres://admin:pw@db/prod, http://u:pw@proxy:3128.
-var urlCredentials = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:]*:)([^/?#@\s]+)@`)
+var urlCredentials = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:]*:)([^/?#@\s]+)@`)
+})
 
 // Value hides the password of every URL in v.
 func Value(v string) string {
 	if !strings.Contains(v, "://") {
 		return v
 	}
-	return urlCredentials.ReplaceAllString(v, "${1}"+Masked+"@")
+	return urlCredentials().ReplaceAllString(v, "${1}"+Masked+"@")
 }
 
 // Mask is what may be shown of the variable name=value: the whole value

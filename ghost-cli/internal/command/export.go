@@ -22,12 +22,13 @@ func exportCommand() *cli.Command {
 		Name:      "export",
 		Usage:     "print a task as a systemd unit, launchd agent or Nomad job",
 		ArgsUsage: "TASK | -p PROJECT",
-		Description: "The definition runs the same command in the same directory with the same\n" +
-			"environment and restart policy. Secret-looking values (TOKEN, PASSWORD,\n" +
-			"KEY, ... in the name) are replaced by <NAME> placeholders, with a warning,\n" +
-			"unless --include-secrets. Several files (a project) are printed one after\n" +
-			"the other, each after a ==> NAME <== line, or written into a directory\n" +
-			"with -o.\n" +
+		Description: "The definition runs the same command in the same directory with the\n" +
+			"environment given for it (--env, --env-file, a Procfile's env files and\n" +
+			"PORT; and PATH) and the same restart policy. Secret-looking values\n" +
+			"(TOKEN, PASSWORD, KEY, ... in the name) are replaced by <NAME>\n" +
+			"placeholders, with a warning, unless --include-secrets. Several files (a\n" +
+			"project) are printed one after the other, each after a ==> NAME <== line,\n" +
+			"or written into a directory with -o.\n" +
 			"   ghost export web -F systemd > ~/.config/systemd/user/ghost-web.service\n" +
 			"   ghost export -p shop -F nomad > shop.nomad.hcl",
 		Flags: []cli.Flag{
@@ -154,10 +155,11 @@ func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]
 }
 
 // exportService describes t for a service manager: its command with the
-// program as an absolute path, its directory, its environment less what
-// belongs to the shell session it was started from, and, unless
-// includeSecrets, placeholders for secret-looking values (a name that
-// says secret, a URL's password) as ghost-ui and status mask them. It returns the
+// program as an absolute path, its directory, the environment given for
+// it (all of it, less the shell session's, for a task from before ghost
+// recorded which variables were given), and, unless includeSecrets,
+// placeholders for secret-looking values (a name that says secret, a
+// URL's password) as ghost-ui and status mask them. It returns the
 // names it masked, and those it left out as no manager takes them.
 func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, masked, skipped []string) {
 	name := t.Name
@@ -182,7 +184,13 @@ func exportService(t task.Task, includeSecrets bool) (s engine.ExportService, ma
 	s.Command[0] = absProgram(t.Command[0], t.Cwd, t.Env["PATH"])
 	keys := make([]string, 0, len(t.Env))
 	for k := range t.Env {
-		keys = append(keys, k)
+		// What was given for the task (--env, --env-file, a Procfile's
+		// env files and PORT), and the PATH its program was found on; the
+		// rest is the caller's shell, which a service manager has its own
+		// of. Tasks from before ghost recorded the keys export it all.
+		if t.EnvGiven == nil || k == "PATH" || slices.Contains(t.EnvGiven, k) {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {

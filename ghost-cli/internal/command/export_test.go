@@ -1,6 +1,7 @@
 package command
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -83,5 +84,19 @@ func TestExportServiceEnvironment(t *testing.T) {
 	}
 	if len(masked) != 0 {
 		t.Errorf("--include-secrets masked %v", masked)
+	}
+
+	// With the given variables recorded, only they and PATH go out: the
+	// rest is the caller's shell, not the task's configuration.
+	tk.EnvGiven = []string{"PORT", "API_TOKEN"}
+	tk.Env["HOME"], tk.Env["CONTAINER_NAME"] = "/root", "box"
+	s, _, _ = exportService(tk, true)
+	got = map[string]string{}
+	for _, v := range s.Env {
+		got[v.Key] = v.Value
+	}
+	want = map[string]string{"PATH": "/bin", "API_TOKEN": "t0k", "PORT": "5000"}
+	if !maps.Equal(got, want) {
+		t.Errorf("given %v: env %v, want %v", tk.EnvGiven, got, want)
 	}
 }

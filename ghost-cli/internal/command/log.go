@@ -273,9 +273,15 @@ func jsonTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := t.UTC().Format(time.RFC3339Nano)
+	// RFC3339Nano would drop trailing zeros: a fixed width keeps the
+	// strings in time order, and the shape the README shows.
+	s := t.UTC().Format(jsonTimeLayout)
 	return &s
 }
+
+// jsonTimeLayout is the capture time in --json: RFC 3339, UTC, to the
+// nanosecond.
+const jsonTimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 
 // stampLayout is the capture time --timestamps prints before a line.
 const stampLayout = "2006-01-02T15:04:05.000Z07:00"

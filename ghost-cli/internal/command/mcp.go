@@ -42,10 +42,14 @@ func serveMCP(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	restart, err := restartPolicy(c) // $GHOST_RESTART: the flags are run's
+	if err != nil {
+		return err
+	}
 	s := mcp.New(mcp.Options{
 		Version:  engine.Version().Release,
 		Engine:   e,
-		Defaults: engine.Spec{Cwd: filepath.Clean(wd), Env: task.EnvList(task.EnvMap(os.Environ())), Log: policy},
+		Defaults: engine.Spec{Cwd: filepath.Clean(wd), Env: task.EnvList(task.EnvMap(os.Environ())), Log: policy, Restart: restart},
 		Describe: describeFailure,
 	})
 	ctx := c.Context

@@ -153,3 +153,19 @@ func TestCleanupScopes(t *testing.T) {
 		t.Errorf("a person's running task after cleanup: %v, %v", tk.Status, err)
 	}
 }
+
+// A task run with a restart policy is started again by its monitor, as
+// `ghost run --restart` is, and wait waits through the restarts.
+func TestRunRestartsUpToMaxRestarts(t *testing.T) {
+	h := serve(t, logs.Policy{})
+	run := h.runTask(map[string]any{"command": "echo ran; exit 1", "restart": "on-failure", "max_restarts": 1})
+	w := h.waitExit(run.Task.ID)
+	if w.ExitCode == nil || *w.ExitCode != 1 {
+		t.Fatalf("wait: %+v", w)
+	}
+	if got := h.logs(map[string]any{"task": run.Task.ID, "cursor": "0"}); got.Text != "ran\nran\n" {
+		t.Errorf("log after one restart: %q", got.Text)
+	}
+	h.invalid("run", map[string]any{"command": "true", "restart": "sometimes"})
+	h.invalid("run", map[string]any{"command": "true", "max_restarts": 3})
+}

@@ -55,7 +55,7 @@ func TestLogsCursorContinuesAcrossRotation(t *testing.T) {
 	}
 
 	h.open(cwd, "go1")
-	h.ok("wait", map[string]any{"task": id, "until": "log", "pattern": "^5000$", "cursor": first.NextCursor, "timeout_s": 30}, &w)
+	h.ok("wait", map[string]any{"task": id, "until": "log", "log": "^5000$", "cursor": first.NextCursor, "timeout_s": 30}, &w)
 	if !w.Done || w.MatchedLine != "5000" {
 		t.Fatalf("wait for the last line: %+v", w)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,10 @@ type runIn struct {
 	Env      map[string]string `json:"env,omitempty" jsonschema:"variables added to the server's environment"`
 	Ready    *readyIn          `json:"ready,omitempty" jsonschema:"return only once the task is ready (port, log and/or cmd); a task not ready in time is stopped"`
 	IfExists string            `json:"if_exists,omitempty" jsonschema:"when a running task already has this name: reuse it (return it, start nothing), replace it (stop it, start anew) or fail with an error"`
+	Restart  string            `json:"restart,omitempty" jsonschema:"start it again when it ends: no, on-failure (a nonzero exit or a signal ghost did not send) or always; default no (or the server's $GHOST_RESTART)"`
+	// MaxRestarts is a pointer so that 0 (give up at once) differs from
+	// unset.
+	MaxRestarts *int `json:"max_restarts,omitempty" jsonschema:"with restart: give up after this many restarts in a row (-1: never give up); default 10"`
 }
 
 type runOut struct {
@@ -92,6 +97,8 @@ func addRun(s *Server) {
 		prop(in, "argv").MinItems = ptr(1)
 		prop(in, "if_exists").Enum = []any{"reuse", "replace", "error"}
 		setDefault(in, "if_exists", "reuse")
+		prop(in, "restart").Enum = []any{string(task.RestartNo), string(task.RestartOnFailure), string(task.RestartAlways)}
+		prop(in, "max_restarts").Minimum = ptr(float64(task.UnlimitedRestarts))
 		refineReady(prop(in, "ready"))
 	}, s.run)
 }
@@ -187,6 +194,9 @@ func (s *Server) run(ctx context.Context, req *sdk.CallToolRequest, in runIn) (*
 func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Duration, error) {
 	o := s.opts.Defaults
 	o.Name, o.Origin = in.Name, ""
+	if o.Restart == (task.RestartPolicy{}) {
+		o.Restart = task.DefaultRestartPolicy
+	}
 	switch {
 	case in.Command != "" && len(in.Argv) > 0:
 		return o, engine.Readiness{}, 0, invalidParams("run: give command or argv, not both")
@@ -207,6 +217,22 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 		}
 		o.Cwd = filepath.Clean(o.Cwd)
 	}
+	if in.Restart != "" {
+		mode, err := task.ParseRestartMode(in.Restart)
+		if err != nil {
+			return o, engine.Readiness{}, 0, invalidParams("run: invalid restart %v", err)
+		}
+		o.Restart.Mode = mode
+	}
+	if in.MaxRestarts != nil {
+		if !o.Restart.Restarts() {
+			return o, engine.Readiness{}, 0, invalidParams("run: max_restarts needs restart on-failure or always")
+		}
+		o.Restart.MaxRestarts = *in.MaxRestarts
+	}
+	// Recorded, as `ghost run -e` records it: details and export tell
+	// what the agent set from what the server inherited.
+	o.EnvGiven = []string{}
 	if len(in.Env) > 0 {
 		env := task.EnvMap(o.Env)
 		for k, v := range in.Env {
@@ -214,7 +240,9 @@ func (s *Server) runOptions(in runIn) (engine.Spec, engine.Readiness, time.Durat
 				return o, engine.Readiness{}, 0, invalidParams("run: invalid env %q", k)
 			}
 			env[k] = v
+			o.EnvGiven = append(o.EnvGiven, k)
 		}
+		slices.Sort(o.EnvGiven)
 		o.Env = task.EnvList(env)
 	}
 	if in.Ready == nil {
@@ -266,8 +294,9 @@ func (s *Server) runningNamed(ctx context.Context, name string) (task.Task, bool
 	if err != nil {
 		return task.Task{}, false, err
 	}
-	// Find falls back to id prefixes: only a task of that name counts.
-	return t, t.Name == name && t.Status == task.Running, nil
+	// Get falls back to id prefixes: only a task of that name counts; one
+	// waiting out a restart delay still holds the name.
+	return t, t.Name == name && !t.Status.Finished(), nil
 }
 
 // describe words err as the command line would, hint on its own line.

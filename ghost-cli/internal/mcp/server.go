@@ -5,9 +5,9 @@
 // person would.
 //
 // House rules for the tools:
-//   - every tool has a typed input and output (schemas from the Go types
-//     below, refined in schema()), and a short text for clients that
-//     ignore structured output;
+//   - every tool has a typed input and output (schemas generated from the
+//     Go types, refined where the tool is added), and a short text for
+//     clients that ignore structured output;
 //   - arguments the schema refuses, or that cannot mean anything
 //     (a regex that does not compile, command and argv together), are
 //     JSON-RPC invalid-params errors; a failure of the operation itself is
@@ -41,8 +41,8 @@ type Options struct {
 	// Engine is the open data directory; the caller closes it.
 	Engine *engine.Engine
 	// Defaults is what a started task gets unless the call says otherwise:
-	// the server's environment (Env), working directory (Cwd) and log
-	// policy. Its Name, Command and Origin are ignored.
+	// the server's environment (Env), working directory (Cwd), log policy
+	// and restart policy. Its Name, Command and Origin are ignored.
 	Defaults engine.Spec
 	// Describe words a failure of the operation what (a CLI command name)
 	// as the command line would: the message, and a hint or "".

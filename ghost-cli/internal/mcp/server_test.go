@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -256,6 +257,14 @@ func TestRunRecordsTheClientAsOrigin(t *testing.T) {
 	if err != nil || tk.Origin != "mcp:test-agent" {
 		t.Errorf("recorded origin %q, %v", tk.Origin, err)
 	}
+	if tk.EnvGiven == nil || len(tk.EnvGiven) != 0 {
+		t.Errorf("recorded given variables %q, want none", tk.EnvGiven)
+	}
+	out = h.runTask(map[string]any{"command": "true", "env": map[string]any{"B_VAR": "2", "A_VAR": "1"}})
+	if tk, err = h.e.Get(context.Background(), out.Task.ID); err != nil || !slices.Equal(tk.EnvGiven, []string{"A_VAR", "B_VAR"}) {
+		t.Errorf("recorded given variables %q, %v; want the env given", tk.EnvGiven, err)
+	}
+	h.waitExit(out.Task.ID)
 }
 
 // run with a name returns the running task of that name rather than
@@ -341,9 +350,34 @@ func TestRunAndTaskErrors(t *testing.T) {
 		{"logs", map[string]any{"task": "x", "grep": "["}},
 		{"wait", map[string]any{"task": "x", "timeout_s": 601}},
 		{"wait", map[string]any{"task": "x", "until": "log"}},
+		{"wait", map[string]any{"task": "x", "until": "log", "log": "("}},
+		{"wait", map[string]any{"task": "x", "until": "log", "log": "a", "pattern": "b"}},
 		{"wait", map[string]any{"task": "x", "until": "ready"}},
 		{"cleanup", map[string]any{"scope": "everything"}},
 	} {
 		h.invalid(c.tool, c.args)
+	}
+}
+
+// run takes a restart policy, as `ghost run --restart` does: a crashing
+// command comes back (once is enough to see; then it is stopped).
+func TestRunWithRestartPolicy(t *testing.T) {
+	h := serve(t, logs.Policy{})
+	out := h.runTask(map[string]any{"command": "exit 3", "restart": "on-failure"})
+	var st TaskObject
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		h.ok("status", map[string]any{"task": out.Task.ID}, &st)
+		if st.Restarts > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond) // polling, with a deadline
+	}
+	h.ok("stop", map[string]any{"task": out.Task.ID}, nil)
+	h.waitExit(out.Task.ID)
+	if st.Restart != "on-failure" || st.Restarts == 0 {
+		t.Errorf("status %+v: want on-failure with restarts", st)
+	}
+	if msg := h.invalid("run", map[string]any{"command": "true", "restart": "sometimes"}); msg == "" {
+		t.Error("restart=sometimes accepted")
 	}
 }

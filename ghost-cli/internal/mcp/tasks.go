@@ -52,7 +52,7 @@ func line(t task.Listing) string {
 }
 
 type listIn struct {
-	Status  []string `json:"status,omitempty" jsonschema:"only tasks in these states (finished = exited, killed or unknown); all when empty"`
+	Status  []string `json:"status,omitempty" jsonschema:"only tasks in these states (finished = exited, killed or unknown; restarting = waiting out a restart delay); all when empty"`
 	Project string   `json:"project,omitempty" jsonschema:"only the tasks ghost up started for this project"`
 	Limit   int      `json:"limit,omitempty" jsonschema:"at most this many tasks, newest first"`
 }
@@ -64,7 +64,7 @@ type listOut struct {
 }
 
 // statuses are the values list's status accepts.
-var statuses = []any{"running", "exited", "killed", "unknown", "finished"}
+var statuses = []any{"running", "restarting", "exited", "killed", "unknown", "finished"}
 
 func addList(s *Server) {
 	addTool(s, &sdk.Tool{

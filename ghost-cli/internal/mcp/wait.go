@@ -20,7 +20,8 @@ type waitIn struct {
 	Task     string   `json:"task" jsonschema:"the task: its id, a unique id prefix, or its name"`
 	Until    string   `json:"until,omitempty" jsonschema:"exit: until the task ends; ready: until the ready checks pass; log: until a line of output matches pattern"`
 	Ready    *readyIn `json:"ready,omitempty" jsonschema:"the checks for until=ready (its timeout_s is not used: see timeout_s)"`
-	Pattern  string   `json:"pattern,omitempty" jsonschema:"the regular expression (RE2) for until=log"`
+	Log      string   `json:"log,omitempty" jsonschema:"the regular expression (RE2) a line must match, for until=log"`
+	Pattern  string   `json:"pattern,omitempty" jsonschema:"the same as log"`
 	Cursor   string   `json:"cursor,omitempty" jsonschema:"with until=log: only output after this next_cursor from logs (default: all of it)"`
 	TimeoutS float64  `json:"timeout_s,omitempty" jsonschema:"give up after this many seconds (at most 600); the task keeps running"`
 }
@@ -44,7 +45,7 @@ func addWait(s *Server) {
 	addTool(s, &sdk.Tool{
 		Name:  "wait",
 		Title: "Wait for a task",
-		Description: "Block until a task ends (until=exit, the default), becomes ready (until=ready) or prints a matching line (until=log), " +
+		Description: "Block until a task ends (until=exit, the default), becomes ready (until=ready) or prints a line matching log (until=log), " +
 			"or until timeout_s passes (default 60, at most 600). Use this instead of sleeping. Cancelling the call stops the wait, not the task.",
 		Annotations: &sdk.ToolAnnotations{ReadOnlyHint: true},
 	}, func(in *jsonschema.Schema) {
@@ -73,9 +74,18 @@ func (s *Server) wait(ctx context.Context, _ *sdk.CallToolRequest, in waitIn) (*
 		}
 		ready = r
 	case "log":
-		re, err := regexp.Compile(in.Pattern)
-		if err != nil || in.Pattern == "" {
-			return nil, waitOut{}, invalidParams("wait: until=log needs a valid pattern: %v", err)
+		expr := in.Log
+		if expr == "" {
+			expr = in.Pattern
+		} else if in.Pattern != "" && in.Pattern != expr {
+			return nil, waitOut{}, invalidParams("wait: give log or pattern, not both")
+		}
+		if expr == "" {
+			return nil, waitOut{}, invalidParams("wait: until=log needs log, a regular expression")
+		}
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return nil, waitOut{}, invalidParams("wait: invalid log: %v", err)
 		}
 		pattern = re
 		if in.Cursor != "" {

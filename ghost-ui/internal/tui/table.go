@@ -33,8 +33,8 @@ var columns = []column{
 	{"PID", 5, 0, 7, func(_ *UI, t task.Task) string { return pidText(t.PID) }},
 	{"STARTED", 8, 0, 9, func(u *UI, t task.Task) string { return startedText(t.StartedAt, u.now()) }},
 	{"RUNTIME", 7, 0, 3, func(u *UI, t task.Task) string { return task.FormatRuntime(t.Runtime(u.now())) }},
-	{"CPU%", 5, 0, 5, func(u *UI, t task.Task) string { return u.measured(t).CPUText() }},
-	{"MEM", 6, 0, 4, func(u *UI, t task.Task) string { return u.measured(t).MemText() }},
+	{"CPU%", 5, 0, 4, func(u *UI, t task.Task) string { return u.measured(t).CPUText() }},
+	{"MEM", 6, 0, 5, func(u *UI, t task.Task) string { return u.measured(t).MemText() }},
 	{"PORTS", 5, 15, 8, func(u *UI, t task.Task) string { return u.measured(t).PortsText() }},
 	{"COMMAND", 12, 0, 0, func(_ *UI, t task.Task) string { return printable.Quote(t.Command) }},
 }
