@@ -268,6 +268,11 @@ func (s *syncBuffer) String() string {
 // Several followers read while a writer rotates files under them many
 // times: each gets every byte exactly once, in order.
 func TestFollowersAcrossRotationsLoseAndRepeatNothing(t *testing.T) {
+	if underWine() {
+		// Seen under wine 8.0: a follower lost 4 KiB in 1 of 2 runs of
+		// make test-windows, as the View tests above do there.
+		t.Skip("wine renames files under open readers differently from Windows, so a follower can miss a rotation there; checked on Windows by CI")
+	}
 	dir := t.TempDir()
 	// Enough files that nothing is dropped however far a follower lags:
 	// this test is about rotations, of which there are over a hundred.
