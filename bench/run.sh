@@ -97,11 +97,11 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo
   echo "| target | measured | met |"
   echo "|--------|----------|-----|"
-  echo "| launch ≤ 3× nq | ${launchRatio:--}× nq ($g ms; floor: two starts of \\`ghost --version\\` $(awk -v v="$gv" 'BEGIN { printf "%.1f", 2 * v }') ms) | $(verdict "$launchRatio" '<=' 3) |"
+  echo "| launch ≤ 3× nq | ${launchRatio:--}× nq ($g ms; floor: two starts of \`ghost --version\` $(awk -v v="$gv" 'BEGIN { printf "%.1f", 2 * v }') ms) | $(verdict "$launchRatio" '<=' 3) |"
   echo "| list < 50 ms at 10,000 tasks | $(hist list 10000) ms | $(verdict "$(hist list 10000)" '<' 50) |"
   echo "| list < 250 ms at 100,000 tasks | $(hist list 100000) ms | $(verdict "$(hist list 100000)" '<' 250) |"
   echo "| peak RSS of any listing < 40 MiB at 100,000 | list $(rss list 100000), --json $(rss list-json 100000), -q $(rss list-q 100000) MiB | $(verdict "$(printf '%s\n' "$(rss list 100000)" "$(rss list-json 100000)" "$(rss list-q 100000)" | sort -g | tail -n1)" '<' 40) |"
-  echo "| status at 100,000 within 1.5× of \\`ghost --version\\` | $(hist status 100000) ms vs $gv ms | $(verdict "$(awk -v a="$(hist status 100000)" -v b="$gv" 'BEGIN { if (b > 0) printf "%.2f", a / b }')" '<=' 1.5) |"
+  echo "| status at 100,000 within 1.5× of \`ghost --version\` | $(hist status 100000) ms vs $gv ms | $(verdict "$(awk -v a="$(hist status 100000)" -v b="$gv" 'BEGIN { if (b > 0) printf "%.2f", a / b }')" '<=' 1.5) |"
   echo "| follow latency median < 10 ms | $(metric '^BenchmarkFollowLatency' ms-median) ms | $(verdict "$(metric '^BenchmarkFollowLatency' ms-median)" '<' 10) |"
   echo "| capture ≥ 80 % of a redirect | $(metric '^BenchmarkCapture' %-of-redirect) % | $(verdict "$(metric '^BenchmarkCapture' %-of-redirect)" '>=' 80) |"
   echo "| monitor PSS < 1 MiB (50 tasks) | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | $(verdict "$(metric '^BenchmarkMonitorMemory' KiB-PSS-median)" '<' 1024) |"
