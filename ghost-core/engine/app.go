@@ -38,7 +38,7 @@ var (
 	ErrNoProcfile = errors.New("no such file")
 	// ErrNoService means a service named on the command line is not in the
 	// Procfile.
-	ErrNoService = errors.New("no such service in the Procfile")
+	ErrNoService = errors.New("no such service")
 	// ErrBadProject means a project name cannot name tasks.
 	ErrBadProject = errors.New("invalid project name")
 	// ErrBadPort means the ports to assign fall outside 1 to 65535.
@@ -239,7 +239,7 @@ func (a App) Select(names []string) ([]Service, error) {
 	}
 	for _, n := range names {
 		if !slices.ContainsFunc(a.Services, func(s Service) bool { return s.Name == n }) {
-			return nil, fmt.Errorf("%q: %w %s", n, ErrNoService, a.File)
+			return nil, fmt.Errorf("%q: %w in %s", n, ErrNoService, a.File)
 		}
 	}
 	var out []Service

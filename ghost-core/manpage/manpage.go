@@ -223,3 +223,17 @@ func (p *Page) dateIn(page []byte) (string, bool) {
 	}
 	return "", false
 }
+
+// Sentence makes a usage or help fragment a sentence: a capital and a full
+// stop, as a man page's descriptions are written.
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}

@@ -73,17 +73,17 @@ func page(ref command.Reference) *manpage.Page {
 
 	p.Section("exit status")
 	for _, e := range ref.ExitCodes {
-		p.Item(manpage.Bold(e.Name), sentence(e.Text))
+		p.Item(manpage.Bold(e.Name), manpage.Sentence(e.Text))
 	}
 
 	p.Section("environment")
 	for _, e := range ref.Environment {
-		p.Item(manpage.Bold(e.Name), sentence(e.Text))
+		p.Item(manpage.Bold(e.Name), manpage.Sentence(e.Text))
 	}
 
 	p.Section("files")
 	for _, e := range ref.Files {
-		p.Item(manpage.Italic(e.Name), sentence(e.Text))
+		p.Item(manpage.Italic(e.Name), manpage.Sentence(e.Text))
 	}
 
 	p.Section("examples")
@@ -112,7 +112,7 @@ func writeCommand(p *manpage.Page, parent string, c *cli.Command) {
 		title += " " + argsMarkup(c.ArgsUsage)
 	}
 	p.Subsection(title)
-	p.Para(sentence(c.Usage))
+	p.Para(manpage.Sentence(c.Usage))
 	if len(c.Aliases) > 0 {
 		p.Para("Also: " + strings.Join(c.Aliases, ", ") + ".")
 	}
@@ -192,7 +192,7 @@ func writeFlag(p *manpage.Page, f cli.Flag) {
 			usage += " (default: " + strings.Trim(def, `"`) + ")"
 		}
 	}
-	p.Item(tag, sentence(usage))
+	p.Item(tag, manpage.Sentence(usage))
 }
 
 // unquoteUsage splits a flag's usage into the placeholder named between
@@ -223,17 +223,4 @@ func argsMarkup(args string) string {
 		}
 	}
 	return strings.Join(out, " ")
-}
-
-// sentence makes a usage fragment a sentence: a capital and a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

@@ -86,7 +86,7 @@ func page(keys []key) *manpage.Page {
 
 	p.Section("keys")
 	for _, k := range keys {
-		p.Item(manpage.Bold(strings.Join(multiSpace.Split(k.keys, -1), ", ")), sentence(k.does))
+		p.Item(manpage.Bold(strings.Join(multiSpace.Split(k.keys, -1), ", ")), manpage.Sentence(k.does))
 	}
 
 	p.Section("options")
@@ -109,17 +109,4 @@ func page(keys []key) *manpage.Page {
 	p.Section("see also")
 	p.Raw(manpage.Bold("ghost") + "(1)")
 	return p
-}
-
-// sentence makes a help fragment a sentence: a capital and a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

@@ -26,7 +26,7 @@ func TestEveryKey(t *testing.T) {
 		t.Errorf("%d keys read from %d help lines", len(keys), lines)
 	}
 	for _, k := range keys {
-		if !strings.Contains(page, manpage.Escape(sentence(k.does))) {
+		if !strings.Contains(page, manpage.Escape(manpage.Sentence(k.does))) {
 			t.Errorf("key %q: %q missing from the page", k.keys, k.does)
 		}
 	}
