@@ -91,11 +91,11 @@ func history(b *testing.B, n int) string {
 	defer db.Close()
 	env, _ := json.Marshal(benchEnv())
 	tx, _ := db.Begin()
-	stmt, _ := tx.Prepare(`INSERT INTO tasks (id, pid, pgid, command, env, cwd, status, exit_code, started_at, finished_at, log_path, name)
-		VALUES (?, ?, ?, '["sh","-c","make -j8 all"]', ?, '/home/dev/src/project', 'exited', 0, ?, ?, ?, ?)`)
+	stmt, _ := tx.Prepare(`INSERT INTO tasks (id, pid, pgid, command, env, cwd, status, exit_code, started_at, finished_at, log_path, name, seq)
+		VALUES (?, ?, ?, '["sh","-c","make -j8 all"]', ?, '/home/dev/src/project', 'exited', 0, ?, ?, ?, ?, ?)`)
 	for i := range n {
 		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
-		stmt.Exec(id, 1000+i, 1000+i, string(env), 1700000000+i, 1700000060+i, filepath.Join(dir, "logs", id+".log"), fmt.Sprintf("job%d", i))
+		stmt.Exec(id, 1000+i, 1000+i, string(env), 1700000000+i, 1700000060+i, filepath.Join(dir, "logs", id+".log"), fmt.Sprintf("job%d", i), i+1)
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)

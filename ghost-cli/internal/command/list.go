@@ -74,8 +74,8 @@ func list(c *cli.Context) error {
 
 func listIDs(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Writer) error {
 	w := bufio.NewWriterSize(out, 64<<10)
-	err := e.Each(ctx, f, func(t task.Listing) error {
-		w.WriteString(t.ID)
+	err := e.EachID(ctx, f, func(id string) error {
+		w.WriteString(id)
 		return w.WriteByte('\n')
 	})
 	if ferr := w.Flush(); err == nil {
