@@ -281,6 +281,26 @@ func BenchmarkLaunch(b *testing.B) {
 		{"ghost", func() *exec.Cmd { return ghostCommand(ghostBin, dir, "run", "true") }},
 		{"setsid", func() *exec.Cmd { return exec.Command("setsid", "-f", "true") }},
 	}
+	// The floor: a minimal Go program that starts itself as a monitor,
+	// which starts the command and reports it runs (testdata/floor), as
+	// pure Go and with the C runtime linked, as ghost is.
+	trueBin, err := exec.LookPath("true")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, cgo := range []string{"0", "1"} {
+		bin := filepath.Join(b.TempDir(), "floor")
+		build := exec.Command("go", "build", "-o", bin, "./testdata/floor")
+		build.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
+		if out, err := build.CombinedOutput(); err != nil {
+			b.Fatalf("building the floor program: %v\n%s", err, out)
+		}
+		name := map[string]string{"0": "floor", "1": "floor-cgo"}[cgo]
+		tools = append(tools, struct {
+			name string
+			cmd  func() *exec.Cmd
+		}{name, func() *exec.Cmd { return exec.Command(bin, trueBin) }})
+	}
 	if _, err := exec.LookPath("nq"); err == nil {
 		nqDir := b.TempDir()
 		tools = append(tools, struct {
