@@ -75,8 +75,10 @@ func (tb *tableBuilder) end() {
 }
 
 // write lays the table out, fitting the last column to width, one write
-// per 64 KiB rather than per row.
-func (tb *tableBuilder) write(out io.Writer, width int) error {
+// per 64 KiB rather than per row. When clip, a line the other columns
+// already make wider than width is cut to it too: a terminal would wrap
+// it onto the next row.
+func (tb *tableBuilder) write(out io.Writer, width int, clip bool) error {
 	w := bufio.NewWriterSize(out, 64<<10)
 	used := 0
 	for _, wd := range tb.widths[:tb.cols-1] {
@@ -100,7 +102,11 @@ func (tb *tableBuilder) write(out io.Writer, width int) error {
 				row = row[i+1:]
 			}
 			line = append(line, printable.Truncate(row, lastWidth)...)
-			line = append(bytes.TrimRight(line, " "), '\n')
+			line = bytes.TrimRight(line, " ")
+			if clip && used+lastWidth > width {
+				line = append(line[:0], printable.Truncate(string(line), width)...)
+			}
+			line = append(line, '\n')
 			w.Write(line)
 		}
 	}
@@ -108,15 +114,16 @@ func (tb *tableBuilder) write(out io.Writer, width int) error {
 }
 
 // termWidth is the width to fit tables to: the terminal's, else $COLUMNS,
-// else a generous default for pipes and files.
-func termWidth(w io.Writer) int {
+// else a generous default for pipes and files. Only the first two are a
+// width the output must not pass (see tableBuilder.write's clip).
+func termWidth(w io.Writer) (width int, strict bool) {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
-			return cols
+			return cols, true
 		}
 	}
 	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
-		return n
+		return n, true
 	}
-	return 160
+	return 160, false
 }
