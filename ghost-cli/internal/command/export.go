@@ -140,7 +140,7 @@ func exportTasks(ctx context.Context, e *engine.Engine, ref, project string) ([]
 		return nil, failed("export", err)
 	}
 	if len(latest) == 0 {
-		return nil, &cliError{what: "export", err: fmt.Errorf("project %s: %w", project, task.ErrNotFound),
+		return nil, &cliError{what: "export", err: fmt.Errorf("project %q: %w", project, task.ErrNotFound),
 			hint: "start it with: ghost up -p " + project, code: exitFailure}
 	}
 	var out []task.Task
