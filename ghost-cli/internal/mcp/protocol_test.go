@@ -74,16 +74,6 @@ func TestEveryProtocolVersionServesTheTools(t *testing.T) {
 	}
 }
 
-func sameJSON(a, b []byte) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	p, _ := json.Marshal(x)
-	q, _ := json.Marshal(y)
-	return string(p) == string(q)
-}
-
 // wire is a server driven line by line, as a client that is not the SDK
 // would drive it.
 type wire struct {

@@ -193,3 +193,95 @@ func outputSchema(t testing.TB, tool string) *jsonschema.Resolved {
 	}
 	return outputs.m[tool]
 }
+
+// The server's own argument check accepts and refuses what jsonschema-go,
+// which the SDK checked arguments with, does with the same schema and
+// defaults, keyword by keyword.
+func TestArgumentsAreCheckedAsJSONSchemaDoes(t *testing.T) {
+	srv := New(Options{Version: "test"})
+	for _, c := range []struct {
+		tool, args string
+		ok         bool
+	}{
+		{"list", `{}`, true},
+		{"list", `null`, true},
+		{"list", `{"limit":5}`, true},
+		{"list", `{"limit":5.0}`, true},
+		{"list", `{"limit":5.5}`, false},
+		{"list", `{"limit":0}`, false},
+		{"list", `{"limit":10001}`, false},
+		{"list", `{"limit":"5"}`, false},
+		{"list", `{"limit":null}`, false},
+		{"list", `{"status":null}`, true},
+		{"list", `{"status":["running","finished"]}`, true},
+		{"list", `{"status":["sleeping"]}`, false},
+		{"list", `{"status":"running"}`, false},
+		{"list", `{"bogus":true}`, false},
+		{"status", `{}`, false},
+		{"status", `{"task":"x"}`, true},
+		{"status", `{"task":7}`, false},
+		{"run", `{"argv":[]}`, false},
+		{"run", `{"argv":["true"]}`, true},
+		{"run", `{"argv":[1]}`, false},
+		{"run", `{"env":{"A":"1"}}`, true},
+		{"run", `{"env":{"A":1}}`, false},
+		{"run", `{"env":null}`, false},
+		{"run", `{"ready":null}`, true},
+		{"run", `{"ready":{"port":0}}`, false},
+		{"run", `{"ready":{"port":80,"extra":1}}`, false},
+		{"run", `{"ready":{"timeout_s":0.5}}`, true},
+		{"run", `{"if_exists":"maybe"}`, false},
+		{"run", `{"max_restarts":-1}`, true},
+		{"run", `{"max_restarts":-2}`, false},
+		{"logs", `{"task":"x","cursor":"12"}`, true},
+		{"logs", `{"task":"x","cursor":"1a"}`, false},
+		{"logs", `{"task":"x","tail":-1}`, false},
+		{"logs", `{"task":"x","strip_ansi":"yes"}`, false},
+		{"wait", `{"task":"x","timeout_s":600}`, true},
+		{"wait", `{"task":"x","timeout_s":600.5}`, false},
+		{"wait", `{"task":"x","until":"ready"}`, true},
+		{"stop", `{"task":"x","force":1}`, false},
+		{"cleanup", `{"scope":"all_finished"}`, true},
+	} {
+		own, ownErr := arguments(c.tool, srv.tools[c.tool].input, json.RawMessage(c.args))
+		if (ownErr == nil) != c.ok {
+			t.Errorf("%s %s: accepted %v (%v), want %v", c.tool, c.args, ownErr == nil, ownErr, c.ok)
+		}
+		// jsonschema-go, as the SDK called it.
+		var in jsonschema.Schema
+		if err := json.Unmarshal(srv.schemas[c.tool].Input, &in); err != nil {
+			t.Fatal(err)
+		}
+		resolved, err := in.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		args := map[string]any{}
+		if c.args != "null" {
+			json.Unmarshal([]byte(c.args), &args)
+		}
+		theirErr := resolved.ApplyDefaults(&args)
+		if theirErr == nil {
+			theirErr = resolved.Validate(&args)
+		}
+		if (theirErr == nil) != (ownErr == nil) {
+			t.Errorf("%s %s: ours says %v, jsonschema-go %v", c.tool, c.args, ownErr, theirErr)
+		}
+		if ownErr == nil {
+			theirs, _ := json.Marshal(args)
+			if !sameJSON(own, theirs) {
+				t.Errorf("%s %s: with defaults %s, jsonschema-go %s", c.tool, c.args, own, theirs)
+			}
+		}
+	}
+}
+
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	p, _ := json.Marshal(x)
+	q, _ := json.Marshal(y)
+	return string(p) == string(q)
+}
