@@ -65,6 +65,15 @@ if [ "$measure" = 1 ]; then
   (cd ghost-cli && go test -run '^$' -bench 'UIShowChange' -benchtime 21x . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'Machine' -benchtime 21x . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'MCP' -benchtime 21x . ) | tee -a "$raw" >&2
+  # The test suite as the README runs it (make test runs every test, no
+  # cache), wall time.
+  echo "timing make test..." >&2
+  start=$(date +%s.%N)
+  if make -s test >/dev/null 2>&1; then
+    awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "# make test: %.0f s\n", e - s }' >> "$raw"
+  else
+    echo "# note: make test failed during the benchmark: its time is not reported" >> "$raw"
+  fi
 fi
 
 metric() { # metric BENCH-REGEX UNIT: the value reported with that unit
@@ -75,6 +84,8 @@ bar() { awk -v v="$1" -v m="$2" 'BEGIN { n = int(v / m * 50 + 0.5); s = ""; for 
 
 g=$(metric '^BenchmarkLaunch' ghost-ms); s=$(metric '^BenchmarkLaunch' setsid-ms)
 n=$(metric '^BenchmarkLaunch' nq-ms); t=$(metric '^BenchmarkLaunch' tsp-ms); p=$(metric '^BenchmarkLaunch' pm2-ms)
+fl=$(metric '^BenchmarkLaunch' floor-ms); flc=$(metric '^BenchmarkLaunch' floor-cgo-ms)
+suite=$(sed -n 's/^# make test: \([0-9.]*\) s$/\1/p' "$raw")
 maxv=$(printf '%s\n' "$g" "$s" "${n:-0}" "${t:-0}" | sort -g | tail -n1)
 gv=$(metric '^BenchmarkMachine' ghost-version-ms); tv=$(metric '^BenchmarkMachine' true-ms); pf=$(metric '^BenchmarkMachine' us-per-page-fault)
 hist() { metric "^BenchmarkHistory/$1/$2-" ms-median; }
@@ -97,7 +108,7 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo
   echo "| target | measured | met |"
   echo "|--------|----------|-----|"
-  echo "| launch ≤ 3× nq | ${launchRatio:--}× nq ($g ms; floor: two starts of \`ghost --version\` $(awk -v v="$gv" 'BEGIN { printf "%.1f", 2 * v }') ms) | $(verdict "$launchRatio" '<=' 3) |"
+  echo "| launch ≤ 3× nq | ${launchRatio:--}× nq ($g ms vs $n ms; floor: a minimal Go program started twice, plus fork and exec, $fl ms = $(ratio "$fl" "$n") nq, $flc ms with the C runtime linked = $(ratio "$flc" "$n")) | $(verdict "$launchRatio" '<=' 3) |"
   echo "| list < 50 ms at 10,000 tasks | $(hist list 10000) ms | $(verdict "$(hist list 10000)" '<' 50) |"
   echo "| list < 250 ms at 100,000 tasks | $(hist list 100000) ms | $(verdict "$(hist list 100000)" '<' 250) |"
   echo "| peak RSS of any listing < 40 MiB at 100,000 | list $(rss list 100000), --json $(rss list-json 100000), -q $(rss list-q 100000) MiB | $(verdict "$(printf '%s\n' "$(rss list 100000)" "$(rss list-json 100000)" "$(rss list-q 100000)" | sort -g | tail -n1)" '<' 40) |"
@@ -114,6 +125,7 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| ghost-ui idle < 2 % of a core (50 running) | $(metric '^BenchmarkUIIdle-' %-of-a-core) % | $(verdict "$(metric '^BenchmarkUIIdle-' %-of-a-core)" '<' 2) |"
   echo "| ghost mcp: tools/list answered < 50 ms after start | $(metric '^BenchmarkMCP' ms-to-tools-list) ms | $(verdict "$(metric '^BenchmarkMCP' ms-to-tools-list)" '<' 50) |"
   echo "| ghost mcp: a logs call of 64 KiB < 10 ms | $(metric '^BenchmarkMCP' ms-logs-64KiB) ms | $(verdict "$(metric '^BenchmarkMCP' ms-logs-64KiB)" '<' 10) |"
+  echo "| \`make test\` < 90 s | ${suite:--} s | $(verdict "$suite" '<' 90) |"
   echo
   echo "## Launch: starting \`true\` in the background, wall time (41 runs, alternating tools)"
   echo
@@ -123,7 +135,9 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   [ -n "$n" ] && echo "| nq | $n ms | 1.0× |"
   [ -n "$t" ] && echo "| tsp | $t ms | $(ratio "$t" "$n") |"
   [ -n "$p" ] && echo "| pm2 start (its daemon already up) | $p ms | $(ratio "$p" "$n") |"
-  echo "| setsid -f (floor: a fork, nothing recorded) | $s ms | $( [ -n "$n" ] && ratio "$s" "$n" || echo -) |"
+  [ -n "$fl" ] && echo "| floor: a minimal Go program starting itself as a monitor, which starts the command (bench testdata/floor) | $fl ms | $(ratio "$fl" "$n") |"
+  [ -n "$flc" ] && echo "| the same floor with the C runtime linked, as ghost is for SQLite | $flc ms | $(ratio "$flc" "$n") |"
+  echo "| setsid -f (a fork, nothing recorded) | $s ms | $( [ -n "$n" ] && ratio "$s" "$n" || echo -) |"
   echo
   echo '```'
   printf '%-8s %s %s ms\n' ghost "$(bar "$g" "$maxv")" "$g"

@@ -91,11 +91,11 @@ func history(b *testing.B, n int) string {
 	defer db.Close()
 	env, _ := json.Marshal(benchEnv())
 	tx, _ := db.Begin()
-	stmt, _ := tx.Prepare(`INSERT INTO tasks (id, pid, pgid, command, env, cwd, status, exit_code, started_at, finished_at, log_path, name)
-		VALUES (?, ?, ?, '["sh","-c","make -j8 all"]', ?, '/home/dev/src/project', 'exited', 0, ?, ?, ?, ?)`)
+	stmt, _ := tx.Prepare(`INSERT INTO tasks (id, pid, pgid, command, env, cwd, status, exit_code, started_at, finished_at, log_path, name, seq)
+		VALUES (?, ?, ?, '["sh","-c","make -j8 all"]', ?, '/home/dev/src/project', 'exited', 0, ?, ?, ?, ?, ?)`)
 	for i := range n {
 		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
-		stmt.Exec(id, 1000+i, 1000+i, string(env), 1700000000+i, 1700000060+i, filepath.Join(dir, "logs", id+".log"), fmt.Sprintf("job%d", i))
+		stmt.Exec(id, 1000+i, 1000+i, string(env), 1700000000+i, 1700000060+i, filepath.Join(dir, "logs", id+".log"), fmt.Sprintf("job%d", i), i+1)
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
@@ -280,6 +280,26 @@ func BenchmarkLaunch(b *testing.B) {
 	}{
 		{"ghost", func() *exec.Cmd { return ghostCommand(ghostBin, dir, "run", "true") }},
 		{"setsid", func() *exec.Cmd { return exec.Command("setsid", "-f", "true") }},
+	}
+	// The floor: a minimal Go program that starts itself as a monitor,
+	// which starts the command and reports it runs (testdata/floor), as
+	// pure Go and with the C runtime linked, as ghost is.
+	trueBin, err := exec.LookPath("true")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, cgo := range []string{"0", "1"} {
+		bin := filepath.Join(b.TempDir(), "floor")
+		build := exec.Command("go", "build", "-o", bin, "./testdata/floor")
+		build.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
+		if out, err := build.CombinedOutput(); err != nil {
+			b.Fatalf("building the floor program: %v\n%s", err, out)
+		}
+		name := map[string]string{"0": "floor", "1": "floor-cgo"}[cgo]
+		tools = append(tools, struct {
+			name string
+			cmd  func() *exec.Cmd
+		}{name, func() *exec.Cmd { return exec.Command(bin, trueBin) }})
 	}
 	if _, err := exec.LookPath("nq"); err == nil {
 		nqDir := b.TempDir()

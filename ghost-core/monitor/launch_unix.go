@@ -60,9 +60,10 @@ func waitMonitor(pid int) error {
 	return nil
 }
 
-// closeInheritedOnExec marks every descriptor above stderr close-on-exec.
-// Go opens its own that way; this catches those a parent handed down.
-func closeInheritedOnExec() {
+// closeListedOnExec marks every descriptor above stderr close-on-exec, one
+// by one as /dev/fd lists them: closeInheritedOnExec where the kernel
+// cannot do it in one call.
+func closeListedOnExec() {
 	d, err := os.Open("/dev/fd")
 	if err != nil {
 		return

@@ -39,15 +39,17 @@ const recordSize = 1024
 
 // reserveRecord takes the room for task id's exit record before the task
 // starts, holding a placeholder that readers take for "not ended yet".
+// The write is what takes the room: a file system refuses it, or counts
+// its blocks as taken (delayed allocation reserves them then), so a later
+// full disk cannot refuse the overwrite. It is not synced: a placeholder
+// matters only while the task runs, and a crash of the system ends the
+// task too. The sync cost `ghost run` 0.4-1 ms of its critical path.
 func reserveRecord(exitDir, id string) error {
 	f, err := datadir.OpenFile(RecordPath(exitDir, id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("reserving exit record: %w", err)
 	}
 	_, err = f.Write(padRecord([]byte(`{"status":"running"}`)))
-	if err == nil {
-		err = f.Sync()
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

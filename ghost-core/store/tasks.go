@@ -85,8 +85,8 @@ func (s *Store) Reserve(ctx context.Context, t task.Task, live []task.Status, ho
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tasks
 			(id, pid, pgid, command, env, cwd, status, started_at, log_path, name, project, boot_id, monitor_pid, monitor_start, tty,
-			 origin, env_given, restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 origin, env_given, restart, restart_max, restart_delay_ms, restart_delay_max_ms, min_uptime_ms, seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT IFNULL(MAX(rowid), 0) + 1 FROM tasks))`,
 			t.ID, t.PID, nullInt(t.PGID), string(cmd), string(env), t.Cwd, string(t.Status), t.StartedAt.Unix(), t.LogPath,
 			nullString(t.Name), nullString(t.Project), t.BootID, t.MonitorPID, int64(t.MonitorStart), t.TTY,
 			t.OriginName(), given, string(p.Mode), p.MaxRestarts, p.Delay.Milliseconds(), p.DelayMax.Milliseconds(), p.MinUptime.Milliseconds())
@@ -417,6 +417,11 @@ func (s *Store) Each(ctx context.Context, f Filter, fn func(task.Listing) error)
 	return s.each(ctx, f, listing, func(v []driver.Value) error { return fn(listingFrom(v)) })
 }
 
+// EachID is Each reading only the ids.
+func (s *Store) EachID(ctx context.Context, f Filter, fn func(id string) error) error {
+	return s.each(ctx, f, "id", func(v []driver.Value) error { return fn(text(v[0])) })
+}
+
 func (s *Store) each(ctx context.Context, f Filter, cols string, fn func([]driver.Value) error) error {
 	q, args := listQuery(f, cols)
 	delivered := false
@@ -499,7 +504,8 @@ func listQuery(f Filter, cols string) (string, []driver.NamedValue) {
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	q += ` ORDER BY started_at DESC, rowid DESC`
+	// seq, not rowid, breaks ties: the index holds it (migration 0010).
+	q += ` ORDER BY started_at DESC, seq DESC`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/term"
 
@@ -14,17 +15,23 @@ import (
 )
 
 // tableBuilder collects the cells of a table, sized as they come, and
-// writes them out as table does. A row is kept as one string, its cells
-// joined by NUL (which printable text never holds), not as a string per
-// cell: a listing of 100,000 tasks is 800,000 cells, and on a fresh process
-// every new page of memory costs a fault.
+// writes them out as table does. Rows are kept in chunks of chunkSize
+// bytes, each row's cells ended by NUL and the row by a newline
+// (printable text holds neither), not as a string per row or cell: a
+// listing of 100,000 tasks is 800,000 cells, every allocation is a page
+// fault on a fresh process, and chunks without pointers are nothing for
+// the collector to scan. Chunks rather than one buffer, because growing
+// one buffer to 10 MiB copies it again and again into new pages.
 type tableBuilder struct {
 	cols   int
 	widths []int    // the widest cell of each column but the last
-	rows   []string // finished rows
+	chunks [][]byte // finished rows, each row whole in one chunk
 	row    []byte   // the row being added to
 	col    int      // the column of the next cell
 }
+
+// chunkSize is the size of a chunk of rows: a few hundred rows.
+const chunkSize = 64 << 10
 
 // cellSep ends every cell of a row but the last.
 const cellSep = 0
@@ -57,13 +64,21 @@ func (tb *tableBuilder) end() {
 		tb.row = append(tb.row, cellSep)
 		return
 	}
-	tb.rows = append(tb.rows, string(tb.row))
+	tb.row = append(tb.row, '\n')
+	n := len(tb.chunks)
+	if n == 0 || len(tb.chunks[n-1])+len(tb.row) > cap(tb.chunks[n-1]) {
+		tb.chunks = append(tb.chunks, make([]byte, 0, max(chunkSize, len(tb.row))))
+		n++
+	}
+	tb.chunks[n-1] = append(tb.chunks[n-1], tb.row...)
 	tb.row, tb.col = tb.row[:0], 0
 }
 
 // write lays the table out, fitting the last column to width, one write
-// per 64 KiB rather than per row.
-func (tb *tableBuilder) write(out io.Writer, width int) error {
+// per 64 KiB rather than per row. When clip, a line the other columns
+// already make wider than width is cut to it too: a terminal would wrap
+// it onto the next row.
+func (tb *tableBuilder) write(out io.Writer, width int, clip bool) error {
 	w := bufio.NewWriterSize(out, 64<<10)
 	used := 0
 	for _, wd := range tb.widths[:tb.cols-1] {
@@ -71,33 +86,44 @@ func (tb *tableBuilder) write(out io.Writer, width int) error {
 	}
 	lastWidth := max(width-used, 20)
 	var line []byte
-	for _, row := range tb.rows {
-		line = line[:0]
-		for col := 0; col < tb.cols-1; col++ {
-			i := strings.IndexByte(row, cellSep)
-			line = append(line, row[:i]...)
-			for pad := tb.widths[col] - printable.Width(row[:i]) + 2; pad > 0; pad-- {
-				line = append(line, ' ')
+	for _, chunk := range tb.chunks {
+		// Read as a string without a copy: chunks are not written again.
+		for rows := unsafe.String(unsafe.SliceData(chunk), len(chunk)); len(rows) > 0; {
+			n := strings.IndexByte(rows, '\n')
+			row := rows[:n]
+			rows = rows[n+1:]
+			line = line[:0]
+			for col := 0; col < tb.cols-1; col++ {
+				i := strings.IndexByte(row, cellSep)
+				line = append(line, row[:i]...)
+				for pad := tb.widths[col] - printable.Width(row[:i]) + 2; pad > 0; pad-- {
+					line = append(line, ' ')
+				}
+				row = row[i+1:]
 			}
-			row = row[i+1:]
+			line = append(line, printable.Truncate(row, lastWidth)...)
+			line = bytes.TrimRight(line, " ")
+			if clip && used+lastWidth > width {
+				line = append(line[:0], printable.Truncate(string(line), width)...)
+			}
+			line = append(line, '\n')
+			w.Write(line)
 		}
-		line = append(line, printable.Truncate(row, lastWidth)...)
-		line = append(bytes.TrimRight(line, " "), '\n')
-		w.Write(line)
 	}
 	return w.Flush()
 }
 
 // termWidth is the width to fit tables to: the terminal's, else $COLUMNS,
-// else a generous default for pipes and files.
-func termWidth(w io.Writer) int {
+// else a generous default for pipes and files. Only the first two are a
+// width the output must not pass (see tableBuilder.write's clip).
+func termWidth(w io.Writer) (width int, strict bool) {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
-			return cols
+			return cols, true
 		}
 	}
 	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
-		return n
+		return n, true
 	}
-	return 160
+	return 160, false
 }

@@ -14,7 +14,7 @@ func TestTableSizesColumnsByDisplayWidth(t *testing.T) {
 	for _, cell := range []string{"1", "日本", "echo " + strings.Repeat("x", 100), "2", "ab\x1b", "ls"} {
 		tb.add(cell)
 	}
-	tb.write(&b, 40)
+	tb.write(&b, 40, true)
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 	if len(lines) != 3 {
 		t.Fatalf("got %q", b.String())
@@ -29,5 +29,24 @@ func TestTableSizesColumnsByDisplayWidth(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "\x1b") {
 		t.Error("raw escape in table")
+	}
+}
+
+func TestTableNarrowerThanItsColumnsIsCutNotWrapped(t *testing.T) {
+	tb := newTable("ID", "NAME", "COMMAND")
+	for _, cell := range []string{"1", strings.Repeat("n", 60), "echo hi"} {
+		tb.add(cell)
+	}
+	var b bytes.Buffer
+	tb.write(&b, 50, true)
+	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if w := runewidth.StringWidth(l); w > 50 {
+			t.Errorf("line of %d cells on a 50-cell terminal would wrap: %q", w, l)
+		}
+	}
+	b.Reset()
+	tb.write(&b, 50, false)
+	if !strings.Contains(b.String(), "echo hi") {
+		t.Errorf("without a terminal's width, a line was cut: %q", b.String())
 	}
 }

@@ -74,8 +74,8 @@ func list(c *cli.Context) error {
 
 func listIDs(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Writer) error {
 	w := bufio.NewWriterSize(out, 64<<10)
-	err := e.Each(ctx, f, func(t task.Listing) error {
-		w.WriteString(t.ID)
+	err := e.EachID(ctx, f, func(id string) error {
+		w.WriteString(id)
 		return w.WriteByte('\n')
 	})
 	if ferr := w.Flush(); err == nil {
@@ -129,7 +129,8 @@ func listTable(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Wr
 	if err != nil {
 		return err
 	}
-	return tb.write(out, termWidth(out))
+	width, strict := termWidth(out)
+	return tb.write(out, width, strict)
 }
 
 // parseStatuses reads --status: states separated by commas; "finished"
@@ -194,5 +195,6 @@ func listWide(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Wri
 		tb.add(t.PortsText())
 		tb.add(cells[task.ColCommand])
 	}
-	return tb.write(out, termWidth(out))
+	width, strict := termWidth(out)
+	return tb.write(out, width, strict)
 }

@@ -1,0 +1,7 @@
+//go:build cgo
+
+// The C runtime that ghost links for SQLite, none of it called.
+
+package main
+
+import "C"
