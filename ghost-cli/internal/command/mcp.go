@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/urfave/cli/v2"
 
 	"github.com/ghostproject/ghost/ghost-cli/internal/mcp"
@@ -53,7 +52,7 @@ func serveMCP(c *cli.Context) error {
 		Describe: describeFailure,
 	})
 	ctx := c.Context
-	if err := s.Run(ctx, &sdk.StdioTransport{}); err != nil && !errors.Is(err, context.Canceled) {
+	if err := s.Run(ctx, os.Stdin, os.Stdout); err != nil && !errors.Is(err, context.Canceled) {
 		return failed("mcp", err)
 	}
 	return nil

@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkLogs64KiB times a logs call returning 64 KiB, client to server
-// and back over the SDK's in-memory transport: the server's share of what
+// and back over in-process pipes (the SDK's client): the server's share of what
 // an agent waits for (make bench measures it over stdio as well).
 func BenchmarkLogs64KiB(b *testing.B) {
 	h := serve(b, logs.Policy{})

@@ -8,9 +8,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/google/jsonschema-go/jsonschema"
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -24,23 +21,16 @@ type stopIn struct {
 	Force    bool    `json:"force,omitempty" jsonschema:"send SIGKILL at once"`
 }
 
-// refineGrace bounds a timeout_s between SIGTERM and SIGKILL.
-func refineGrace(in *jsonschema.Schema) {
-	prop(in, "timeout_s").Minimum = ptr(0.0)
-	prop(in, "timeout_s").Maximum = ptr(float64(maxTimeout / time.Second))
-	setDefault(in, "timeout_s", stopGrace/time.Second)
-}
-
 func addStop(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:        "stop",
 		Title:       "Stop a task",
 		Description: "Stop a running task: SIGTERM to its process group, SIGKILL after timeout_s (default 10) or at once with force. Returns the task once its end is recorded.",
-		Annotations: &sdk.ToolAnnotations{DestructiveHint: ptr(true), IdempotentHint: true},
-	}, refineGrace, s.stop)
+		Annotations: annotations{DestructiveHint: ptr(true), IdempotentHint: true},
+	}, s.stop)
 }
 
-func (s *Server) stop(ctx context.Context, _ *sdk.CallToolRequest, in stopIn) (*sdk.CallToolResult, TaskObject, error) {
+func (s *Server) stop(ctx context.Context, _ *call, in stopIn) (*result, TaskObject, error) {
 	t, err := s.find(ctx, "stop", in.Task)
 	if err != nil {
 		return nil, TaskObject{}, err
@@ -70,21 +60,21 @@ type restartIn struct {
 }
 
 func addRestart(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:        "restart",
 		Title:       "Restart a task",
 		Description: "Stop a task if it runs, then run its command again (same directory, environment and name) as a new task; returns the new task.",
-		Annotations: &sdk.ToolAnnotations{DestructiveHint: ptr(true)},
-	}, refineGrace, s.restart)
+		Annotations: annotations{DestructiveHint: ptr(true)},
+	}, s.restart)
 }
 
-func (s *Server) restart(ctx context.Context, req *sdk.CallToolRequest, in restartIn) (*sdk.CallToolResult, TaskObject, error) {
+func (s *Server) restart(ctx context.Context, c *call, in restartIn) (*result, TaskObject, error) {
 	t, err := s.find(ctx, "restart", in.Task)
 	if err != nil {
 		return nil, TaskObject{}, err
 	}
 	fresh, err := s.e.Restart(ctx, t.ID, seconds(in.TimeoutS), func(spec *engine.Spec) {
-		spec.Origin = origin(req) // started anew through MCP
+		spec.Origin = origin(c) // started anew through MCP
 		spec.Log = s.opts.Defaults.Log
 	})
 	if err != nil {
@@ -99,15 +89,15 @@ type removeOut struct {
 }
 
 func addRemove(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:        "remove",
 		Title:       "Remove a finished task",
 		Description: "Delete a finished task and its logs. A running task is refused: stop it first.",
-		Annotations: &sdk.ToolAnnotations{DestructiveHint: ptr(true), IdempotentHint: true},
-	}, nil, s.remove)
+		Annotations: annotations{DestructiveHint: ptr(true), IdempotentHint: true},
+	}, s.remove)
 }
 
-func (s *Server) remove(ctx context.Context, _ *sdk.CallToolRequest, in taskIn) (*sdk.CallToolResult, removeOut, error) {
+func (s *Server) remove(ctx context.Context, _ *call, in taskIn) (*result, removeOut, error) {
 	t, err := s.find(ctx, "rm", in.Task)
 	if err != nil {
 		return nil, removeOut{}, err
@@ -128,19 +118,16 @@ type cleanupOut struct {
 }
 
 func addCleanup(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:  "cleanup",
 		Title: "Clean up tasks",
 		Description: "End what this session started (scope=session, the default: stop the tasks this server started, then remove them and their logs), " +
 			"or remove every finished task (scope=all_finished). Tasks otherwise outlive the session.",
-		Annotations: &sdk.ToolAnnotations{DestructiveHint: ptr(true), IdempotentHint: true},
-	}, func(in *jsonschema.Schema) {
-		prop(in, "scope").Enum = []any{"session", "all_finished"}
-		setDefault(in, "scope", "session")
+		Annotations: annotations{DestructiveHint: ptr(true), IdempotentHint: true},
 	}, s.cleanup)
 }
 
-func (s *Server) cleanup(ctx context.Context, _ *sdk.CallToolRequest, in cleanupIn) (*sdk.CallToolResult, cleanupOut, error) {
+func (s *Server) cleanup(ctx context.Context, _ *call, in cleanupIn) (*result, cleanupOut, error) {
 	out := cleanupOut{Stopped: []string{}, Removed: []string{}}
 	var tasks []task.Listing
 	if in.Scope == "all_finished" {

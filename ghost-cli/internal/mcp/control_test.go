@@ -56,6 +56,12 @@ func TestWaitHonoursCancellation(t *testing.T) {
 		done <- err
 	}()
 	eventually(t, "the wait to begin", func() bool { return h.srv.waits.Load() == 1 })
+	// Calls are answered concurrently: the wait holds up nothing else.
+	var listed listOut
+	h.ok("list", map[string]any{}, &listed)
+	if len(listed.Tasks) != 1 || h.srv.waits.Load() != 1 {
+		t.Errorf("list during a wait: %+v, %d waits", listed, h.srv.waits.Load())
+	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled call returned %v", err)

@@ -10,9 +10,6 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/google/jsonschema-go/jsonschema"
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/ghostproject/ghost/ghost-core/engine"
 )
 
@@ -51,23 +48,16 @@ const defaultMaxBytes = 64 << 10
 const scanLimit = 64 << 20
 
 func addLogs(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:  "logs",
 		Title: "Read a task's output",
 		Description: "Read a task's output (stdout and stderr). Without cursor or tail: the most recent max_bytes. " +
 			"Keep next_cursor and pass it as cursor next time to get only what is new; lost_bytes says what rotation dropped in between.",
-		Annotations: &sdk.ToolAnnotations{ReadOnlyHint: true},
-	}, func(in *jsonschema.Schema) {
-		prop(in, "tail").Minimum = ptr(0.0)
-		prop(in, "cursor").Pattern = "^[0-9]+$"
-		prop(in, "max_bytes").Minimum = ptr(1.0)
-		prop(in, "max_bytes").Maximum = ptr(float64(16 << 20))
-		setDefault(in, "max_bytes", defaultMaxBytes)
-		setDefault(in, "strip_ansi", true)
+		Annotations: annotations{ReadOnlyHint: true},
 	}, s.logs)
 }
 
-func (s *Server) logs(ctx context.Context, _ *sdk.CallToolRequest, in logsIn) (*sdk.CallToolResult, logsOut, error) {
+func (s *Server) logs(ctx context.Context, _ *call, in logsIn) (*result, logsOut, error) {
 	q := logQuery{tail: -1, max: in.MaxBytes, strip: in.StripANSI, from: -1}
 	if q.max <= 0 {
 		q.max = defaultMaxBytes

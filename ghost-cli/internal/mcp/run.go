@@ -10,9 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/jsonschema-go/jsonschema"
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
 )
@@ -24,16 +21,6 @@ type readyIn struct {
 	Log      string  `json:"log,omitempty" jsonschema:"ready once a line of output matches this regular expression (RE2)"`
 	Cmd      string  `json:"cmd,omitempty" jsonschema:"ready once this shell command exits 0 (run in the task's directory and environment)"`
 	TimeoutS float64 `json:"timeout_s,omitempty" jsonschema:"give up after this many seconds (default 60, at most 600)"`
-}
-
-// refineReady sets the bounds of a readiness check's schema.
-func refineReady(r *jsonschema.Schema) {
-	prop(r, "port").Minimum = ptr(1.0)
-	prop(r, "port").Maximum = ptr(65535.0)
-	prop(r, "timeout_s").Minimum = ptr(0.0)
-	prop(r, "timeout_s").Maximum = ptr(float64(maxTimeout / time.Second))
-	// No schema default here: the SDK would make the whole object up for
-	// it, and a readiness check nobody asked for. 0 stands for 60.
 }
 
 type runIn struct {
@@ -85,30 +72,23 @@ const stopGrace = 10 * time.Second
 const maxTimeout = 600 * time.Second
 
 func addRun(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:  "run",
 		Title: "Run a command in the background",
 		Description: "Start a command in the background and return its task at once, or once it is ready. " +
 			"Tasks outlive this session. Give a name for servers: calling run again with that name returns the running task " +
 			"(if_exists=reuse, the default) instead of starting a second copy on a taken port. " +
 			"Use ready (port, log regex or cmd) instead of sleeping.",
-		Annotations: &sdk.ToolAnnotations{OpenWorldHint: ptr(true)},
-	}, func(in *jsonschema.Schema) {
-		prop(in, "argv").MinItems = ptr(1)
-		prop(in, "if_exists").Enum = []any{"reuse", "replace", "error"}
-		setDefault(in, "if_exists", "reuse")
-		prop(in, "restart").Enum = []any{string(task.RestartNo), string(task.RestartOnFailure), string(task.RestartAlways)}
-		prop(in, "max_restarts").Minimum = ptr(float64(task.UnlimitedRestarts))
-		refineReady(prop(in, "ready"))
+		Annotations: annotations{OpenWorldHint: ptr(true)},
 	}, s.run)
 }
 
-func (s *Server) run(ctx context.Context, req *sdk.CallToolRequest, in runIn) (*sdk.CallToolResult, runOut, error) {
+func (s *Server) run(ctx context.Context, c *call, in runIn) (*result, runOut, error) {
 	opts, ready, timeout, err := s.runOptions(in)
 	if err != nil {
 		return nil, runOut{}, err
 	}
-	opts.Origin = origin(req)
+	opts.Origin = origin(c)
 	var out runOut
 	var t task.Task
 	for attempt := 0; ; attempt++ {

@@ -1,13 +1,13 @@
 // Package mcp is `ghost mcp`: ghost's tasks offered to coding agents as
-// tools of the Model Context Protocol, over the official Go SDK. It is a
+// tools of the Model Context Protocol, over stdio (protocol.go). It is a
 // face of the engine like the command line, and borrows the command
 // line's words for failures (Options.Describe), so an agent reads what a
 // person would.
 //
 // House rules for the tools:
 //   - every tool has a typed input and output (schemas generated from the
-//     Go types, refined where the tool is added), and a short text for
-//     clients that ignore structured output;
+//     Go types and refined in schemas_test.go, embedded as schemas.json),
+//     and a short text for clients that ignore structured output;
 //   - arguments the schema refuses, or that cannot mean anything
 //     (a regex that does not compile, command and argv together), are
 //     JSON-RPC invalid-params errors; a failure of the operation itself is
@@ -21,14 +21,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
-
-	"github.com/google/jsonschema-go/jsonschema"
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -53,10 +51,16 @@ type Options struct {
 type Server struct {
 	opts Options
 	e    *engine.Engine
-	sdk  *sdk.Server
 
-	// outputs holds each tool's resolved output schema, for tests.
-	outputs map[string]*jsonschema.Resolved
+	schemas map[string]toolSchemas
+	tools   map[string]*tool
+	// info names the server; infoJSON is it encoded.
+	info     implementation
+	infoJSON json.RawMessage
+	// toolList and discover are the answers to tools/list and
+	// server/discover, which never change; stampJSON begins every result
+	// of the stateless protocol.
+	toolList, discover, stampJSON []byte
 
 	mu sync.Mutex
 	// started lists the tasks this server process started, oldest first:
@@ -68,13 +72,50 @@ type Server struct {
 	waits atomic.Int32
 }
 
+// tool is one of ghost's tools, as tools/list shows it (the fields in the
+// order the SDK wrote them), and its handler.
+type tool struct {
+	Annotations  annotations     `json:"annotations"`
+	Description  string          `json:"description"`
+	InputSchema  json.RawMessage `json:"inputSchema"`
+	Name         string          `json:"name"`
+	OutputSchema json.RawMessage `json:"outputSchema"`
+	Title        string          `json:"title,omitempty"`
+
+	input  *schema
+	handle func(ctx context.Context, c *call, args json.RawMessage) (any, error)
+	// in and out are the Go types of the input and output, which
+	// TestSchemasMatchTheGoTypes infers the schemas from.
+	in, out reflect.Type
+}
+
+// annotations are a tool's hints to the client.
+type annotations struct {
+	DestructiveHint *bool `json:"destructiveHint,omitempty"`
+	IdempotentHint  bool  `json:"idempotentHint"`
+	OpenWorldHint   *bool `json:"openWorldHint,omitempty"`
+	ReadOnlyHint    bool  `json:"readOnlyHint"`
+}
+
+// result is a tools/call result: text for people and clients that read
+// only text, the structured output, and whether the operation failed.
+type result struct {
+	Content           []content       `json:"content"`
+	StructuredContent json.RawMessage `json:"structuredContent,omitempty"`
+	IsError           bool            `json:"isError,omitempty"`
+}
+
+// content is a piece of a result's text.
+type content struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
 // New makes a server with every tool registered.
 func New(o Options) *Server {
-	s := &Server{opts: o, e: o.Engine, outputs: map[string]*jsonschema.Resolved{}}
-	s.sdk = sdk.NewServer(&sdk.Implementation{Name: "ghost", Title: "ghost", Version: o.Version}, &sdk.ServerOptions{
-		Instructions: instructions,
-		Capabilities: &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{}},
-	})
+	s := &Server{opts: o, e: o.Engine, schemas: loadSchemas(), tools: map[string]*tool{}}
+	s.info = implementation{Name: "ghost", Title: "ghost", Version: o.Version}
+	s.infoJSON = mustJSON(s.info)
 	addRun(s)
 	addList(s)
 	addStatus(s)
@@ -84,7 +125,38 @@ func New(o Options) *Server {
 	addRestart(s)
 	addRemove(s)
 	addCleanup(s)
+	for name := range s.schemas {
+		if s.tools[name] == nil {
+			panic("schemas.json: no tool " + name)
+		}
+	}
+	list := make([]*tool, 0, len(s.tools))
+	for _, t := range s.tools {
+		list = append(list, t)
+	}
+	slices.SortFunc(list, func(a, b *tool) int { return strings.Compare(a.Name, b.Name) })
+	s.toolList = mustJSON(struct {
+		TTLMs      int     `json:"ttlMs"`
+		CacheScope string  `json:"cacheScope"`
+		Tools      []*tool `json:"tools"`
+	}{0, "public", list})
+	s.discover = mustJSON(struct {
+		TTLMs             int             `json:"ttlMs"`
+		CacheScope        string          `json:"cacheScope"`
+		SupportedVersions []string        `json:"supportedVersions"`
+		Capabilities      json.RawMessage `json:"capabilities"`
+		Instructions      string          `json:"instructions,omitempty"`
+	}{0, "public", protocolVersions, json.RawMessage(capabilities), instructions})
+	s.stampJSON = []byte(`{"resultType":"complete","_meta":{"` + metaServerInfo + `":` + string(s.infoJSON) + `}`)
 	return s
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // instructions tell an agent how the tools fit together.
@@ -94,110 +166,86 @@ const instructions = `ghost runs commands in the background and keeps them after
 	`read only new output with logs and its next_cursor, block with wait (never sleep), ` +
 	`and end what you started with cleanup.`
 
-// Run serves one client over t until it goes away (stdin closes) or ctx
-// ends. Tasks keep running afterwards: they are background tasks.
-func (s *Server) Run(ctx context.Context, t sdk.Transport) error {
-	err := s.sdk.Run(ctx, t)
-	if errors.Is(err, context.Canceled) || errors.Is(err, sdk.ErrConnectionClosed) {
-		return nil
+// addTool registers a tool with typed input and output, whose schemas
+// schemas.json holds. Arguments the input schema refuses are a JSON-RPC
+// invalid-params error (not a tool error, which an agent takes for the
+// tool failing); the output is encoded once, unchecked (64 KiB of log text
+// is most of a logs call's time): tests validate every output against its
+// schema instead.
+func addTool[In, Out any](s *Server, t *tool, h func(context.Context, *call, In) (*result, Out, error)) {
+	ts, ok := s.schemas[t.Name]
+	if !ok {
+		panic("schemas.json: no schemas for tool " + t.Name)
 	}
-	return err
-}
-
-// SDK is the underlying SDK server, for tests that connect it to an
-// in-memory transport.
-func (s *Server) SDK() *sdk.Server { return s.sdk }
-
-// addTool registers a tool with typed input and output, their schemas
-// generated from In and Out (the input's refined by refine). It does what
-// the SDK's generic AddTool does, with two differences that matter here:
-// arguments the schema refuses are a JSON-RPC invalid-params error (the
-// SDK's would be a tool error, which an agent takes for the tool failing),
-// and the output is encoded once, not encoded, decoded, validated and
-// encoded again (64 KiB of log text is most of a logs call's time). Tests
-// validate every output against its schema instead.
-func addTool[In, Out any](s *Server, tool *sdk.Tool, refine func(in *jsonschema.Schema), h func(context.Context, *sdk.CallToolRequest, In) (*sdk.CallToolResult, Out, error)) {
-	in, err := jsonschema.For[In](nil)
+	in, err := parseSchema(ts.Input)
 	if err != nil {
-		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
+		panic(fmt.Sprintf("schemas.json: tool %s: %v", t.Name, err))
 	}
-	if refine != nil {
-		refine(in)
-	}
-	inResolved, err := in.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
-	}
-	out, err := jsonschema.For[Out](nil)
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
-	}
-	outResolved, err := out.Resolve(nil)
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: %v", tool.Name, err))
-	}
-	tool.InputSchema, tool.OutputSchema = in, out
-	s.outputs[tool.Name] = outResolved
-	s.sdk.AddTool(tool, func(ctx context.Context, req *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
-		args, err := arguments(tool.Name, inResolved, req.Params.Arguments)
+	t.input, t.InputSchema, t.OutputSchema = in, ts.Input, ts.Output
+	t.in, t.out = reflect.TypeFor[In](), reflect.TypeFor[Out]()
+	t.handle = func(ctx context.Context, c *call, raw json.RawMessage) (any, error) {
+		args, err := arguments(t.Name, t.input, raw)
 		if err != nil {
 			return nil, err
 		}
 		var input In
 		if err := json.Unmarshal(args, &input); err != nil {
-			return nil, invalidParams("%s: %v", tool.Name, err)
+			return nil, invalidParams("%s: %v", t.Name, err)
 		}
-		res, output, err := h(ctx, req, input)
-		var rpc *jsonrpc.Error
+		res, output, err := h(ctx, c, input)
+		var rpc *rpcError
 		switch {
 		case errors.As(err, &rpc):
 			return nil, rpc
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			return nil, err
 		case err != nil:
 			return errorResult(err.Error()), nil
 		}
 		structured, err := json.Marshal(output)
 		if err != nil {
-			return nil, fmt.Errorf("encoding %s output: %w", tool.Name, err)
+			return nil, fmt.Errorf("encoding %s output: %w", t.Name, err)
 		}
 		if res == nil {
-			res = &sdk.CallToolResult{}
+			res = &result{}
 		}
-		res.StructuredContent = json.RawMessage(structured)
+		res.StructuredContent = structured
 		if res.Content == nil {
-			res.Content = []sdk.Content{&sdk.TextContent{Text: string(structured)}}
+			res.Content = []content{{Type: "text", Text: string(structured)}}
 		}
 		return res, nil
-	})
+	}
+	s.tools[t.Name] = t
 }
 
 // arguments checks a call's arguments against the tool's input schema and
 // returns them with the schema's defaults filled in.
-func arguments(tool string, schema *jsonschema.Resolved, raw json.RawMessage) (json.RawMessage, error) {
-	args := map[string]any{}
+func arguments(tool string, schema *schema, raw json.RawMessage) (json.RawMessage, error) {
+	var args any = map[string]any{}
 	if len(raw) > 0 && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &args); err != nil {
+		var obj map[string]any
+		if err := json.Unmarshal(raw, &obj); err != nil {
 			return nil, invalidParams("%s: arguments must be an object: %v", tool, err)
 		}
+		args = obj
 	}
-	if err := schema.ApplyDefaults(&args); err != nil {
-		return nil, invalidParams("%s: %v", tool, err)
-	}
-	if err := schema.Validate(&args); err != nil {
+	schema.applyDefaults(args)
+	if err := schema.validate("arguments", args); err != nil {
 		return nil, invalidParams("%s: %v", tool, err)
 	}
 	return json.Marshal(args)
 }
 
 // invalidParams is a JSON-RPC invalid-params error. A handler returns it
-// as it is (not wrapped), so that the SDK sends it as one.
-func invalidParams(format string, args ...any) *jsonrpc.Error {
-	return &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "invalid params: " + fmt.Sprintf(format, args...)}
+// as it is (not wrapped), so that it goes out as one.
+func invalidParams(format string, args ...any) *rpcError {
+	return &rpcError{Code: codeInvalidParams, Message: "invalid params: " + fmt.Sprintf(format, args...)}
 }
 
 // failure is a tool error worded as the command line words it: what is
 // the CLI command name (rm for remove), err what went wrong.
 func (s *Server) failure(what string, err error) error {
-	var rpc *jsonrpc.Error
+	var rpc *rpcError
 	if errors.As(err, &rpc) {
 		return rpc
 	}
@@ -213,27 +261,25 @@ func (s *Server) failure(what string, err error) error {
 
 // errorResult is a tool error that still carries structured output (a
 // run that failed to become ready has a task and its log to show).
-func errorResult(text string) *sdk.CallToolResult {
-	return &sdk.CallToolResult{IsError: true, Content: []sdk.Content{&sdk.TextContent{Text: valid(text)}}}
+func errorResult(text string) *result {
+	return &result{IsError: true, Content: []content{{Type: "text", Text: valid(text)}}}
 }
 
 // textResult is a result whose text content is text.
-func textResult(text ...string) *sdk.CallToolResult {
-	r := &sdk.CallToolResult{}
+func textResult(text ...string) *result {
+	r := &result{}
 	for _, t := range text {
-		r.Content = append(r.Content, &sdk.TextContent{Text: valid(t)})
+		r.Content = append(r.Content, content{Type: "text", Text: valid(t)})
 	}
 	return r
 }
 
 // origin is what the calling client's tasks record: mcp:<its name from
 // initialize>.
-func origin(req *sdk.CallToolRequest) string {
+func origin(c *call) string {
 	name := ""
-	if req != nil && req.Session != nil {
-		if p := req.Session.InitializeParams(); p != nil && p.ClientInfo != nil {
-			name = p.ClientInfo.Name
-		}
+	if c != nil {
+		name = c.client
 	}
 	name = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
@@ -288,23 +334,5 @@ func valid(s string) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
-// ptr returns a pointer to v, for schema fields.
+// ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
-
-// prop is the property name of schema s, which must exist.
-func prop(s *jsonschema.Schema, name string) *jsonschema.Schema {
-	p, ok := s.Properties[name]
-	if !ok {
-		panic("no property " + name)
-	}
-	return p
-}
-
-// setDefault gives property name of s the default v.
-func setDefault(s *jsonschema.Schema, name string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	prop(s, name).Default = b
-}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -42,8 +43,16 @@ type harness struct {
 }
 
 // serve starts a server with log policy p (zero for the default) and
-// connects a client named test-agent.
+// connects a client named test-agent, which speaks the SDK's latest
+// protocol version.
 func serve(t testing.TB, p logs.Policy) *harness {
+	t.Helper()
+	return serveVersion(t, p, "")
+}
+
+// serveVersion is serve with a client that asks for protocol version
+// version.
+func serveVersion(t testing.TB, p logs.Policy, version string) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	e, err := engine.OpenDir(context.Background(), dir)
@@ -56,24 +65,55 @@ func serve(t testing.TB, p logs.Policy) *harness {
 		Engine:   e,
 		Defaults: engine.Spec{Cwd: t.TempDir(), Env: os.Environ(), Log: p},
 	})
-	ct, st := sdk.NewInMemoryTransports()
 	ctx := context.Background()
-	ss, err := h.srv.SDK().Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	served := connect(h.srv, version)
 	client := sdk.NewClient(&sdk.Implementation{Name: "test-agent", Version: "1"}, nil)
-	h.cs, err = client.Connect(ctx, ct, nil)
+	h.cs, err = client.Connect(ctx, served.transport, served.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		h.cs.Close()
-		ss.Wait()
+		served.wait(t)
 		stopAll(t, e)
 		e.Close()
 	})
 	return h
+}
+
+// served is a server running on a pair of pipes, and the SDK's transport
+// for the other end.
+type served struct {
+	transport sdk.Transport
+	opts      *sdk.ClientSessionOptions
+	done      chan error
+}
+
+// connect runs srv over in-process pipes, as `ghost mcp` runs over its
+// stdin and stdout. version is the protocol version the client asks for
+// ("": the SDK's latest, the stateless protocol of 2026-07-28).
+func connect(srv *Server, version string) *served {
+	toServer, fromClient := io.Pipe()
+	toClient, fromServer := io.Pipe()
+	s := &served{transport: &sdk.IOTransport{Reader: toClient, Writer: fromClient}, done: make(chan error, 1)}
+	if version != "" {
+		s.opts = &sdk.ClientSessionOptions{ProtocolVersion: version}
+	}
+	go func() {
+		err := srv.Run(context.Background(), toServer, fromServer)
+		fromServer.Close()
+		s.done <- err
+	}()
+	return s
+}
+
+// wait waits for the server to return once the client has closed its
+// end; an answer it could not write to a client gone is no failure.
+func (s *served) wait(t testing.TB) {
+	t.Helper()
+	if err := <-s.done; err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("the server returned %v when its client went away", err)
+	}
 }
 
 // stopAll ends every task left running and waits for every monitor to be
@@ -110,7 +150,7 @@ func (h *harness) call(name string, args map[string]any) *sdk.CallToolResult {
 		b, _ := json.Marshal(res.StructuredContent)
 		var v any
 		json.Unmarshal(b, &v)
-		if err := h.srv.outputs[name].Validate(&v); err != nil {
+		if err := outputSchema(h.t, name).Validate(&v); err != nil {
 			h.t.Errorf("%s: output %s does not match its schema: %v", name, b, err)
 		}
 	}

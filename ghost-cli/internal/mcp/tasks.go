@@ -6,9 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/jsonschema-go/jsonschema"
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/printable"
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -63,24 +60,16 @@ type listOut struct {
 	More bool `json:"more"`
 }
 
-// statuses are the values list's status accepts.
-var statuses = []any{"running", "restarting", "exited", "killed", "unknown", "finished"}
-
 func addList(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:        "list",
 		Title:       "List tasks",
 		Description: "List ghost's tasks, newest first, with their state, exit code and origin (which client started them).",
-		Annotations: &sdk.ToolAnnotations{ReadOnlyHint: true},
-	}, func(in *jsonschema.Schema) {
-		prop(in, "status").Items.Enum = statuses
-		prop(in, "limit").Minimum = ptr(1.0)
-		prop(in, "limit").Maximum = ptr(10000.0)
-		setDefault(in, "limit", 100)
+		Annotations: annotations{ReadOnlyHint: true},
 	}, s.list)
 }
 
-func (s *Server) list(ctx context.Context, _ *sdk.CallToolRequest, in listIn) (*sdk.CallToolResult, listOut, error) {
+func (s *Server) list(ctx context.Context, _ *call, in listIn) (*result, listOut, error) {
 	f := engine.Filter{Limit: in.Limit + 1, Project: in.Project}
 	for _, st := range in.Status {
 		if st == "finished" {
@@ -116,15 +105,15 @@ type taskIn struct {
 }
 
 func addStatus(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:        "status",
 		Title:       "Task status",
 		Description: "Everything about one task: state, exit code or signal, pid, command, working directory, times, and the ports it listens on.",
-		Annotations: &sdk.ToolAnnotations{ReadOnlyHint: true},
-	}, nil, s.status)
+		Annotations: annotations{ReadOnlyHint: true},
+	}, s.status)
 }
 
-func (s *Server) status(ctx context.Context, _ *sdk.CallToolRequest, in taskIn) (*sdk.CallToolResult, TaskObject, error) {
+func (s *Server) status(ctx context.Context, _ *call, in taskIn) (*result, TaskObject, error) {
 	t, err := s.find(ctx, "status", in.Task)
 	if err != nil {
 		return nil, TaskObject{}, err

@@ -7,10 +7,6 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"time"
-
-	"github.com/google/jsonschema-go/jsonschema"
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
 	"github.com/ghostproject/ghost/ghost-core/task"
@@ -42,24 +38,16 @@ type waitOut struct {
 }
 
 func addWait(s *Server) {
-	addTool(s, &sdk.Tool{
+	addTool(s, &tool{
 		Name:  "wait",
 		Title: "Wait for a task",
 		Description: "Block until a task ends (until=exit, the default), becomes ready (until=ready) or prints a line matching log (until=log), " +
 			"or until timeout_s passes (default 60, at most 600). Use this instead of sleeping. Cancelling the call stops the wait, not the task.",
-		Annotations: &sdk.ToolAnnotations{ReadOnlyHint: true},
-	}, func(in *jsonschema.Schema) {
-		prop(in, "until").Enum = []any{"exit", "ready", "log"}
-		setDefault(in, "until", "exit")
-		prop(in, "cursor").Pattern = "^[0-9]+$"
-		prop(in, "timeout_s").Minimum = ptr(0.0)
-		prop(in, "timeout_s").Maximum = ptr(float64(maxTimeout / time.Second))
-		setDefault(in, "timeout_s", 60)
-		refineReady(prop(in, "ready"))
+		Annotations: annotations{ReadOnlyHint: true},
 	}, s.wait)
 }
 
-func (s *Server) wait(ctx context.Context, _ *sdk.CallToolRequest, in waitIn) (*sdk.CallToolResult, waitOut, error) {
+func (s *Server) wait(ctx context.Context, _ *call, in waitIn) (*result, waitOut, error) {
 	var ready engine.Readiness
 	var pattern *regexp.Regexp
 	from := int64(0)
