@@ -71,6 +71,7 @@ func TestScripts(t *testing.T) {
 			"now":         cmdNow,
 			"checkstamps": cmdCheckStamps,
 			"waitwarning": cmdWaitWarning,
+			"killmonitor": cmdKillMonitor,
 		},
 	})
 }
@@ -96,6 +97,41 @@ func stopAll(dir string) {
 		for mon.Live() && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
+		if mon.Live() {
+			// Never left behind to spin after the test: say so and end it.
+			fmt.Fprintf(os.Stderr, "monitor %d in %s outlived its test by 30 s: killed\n", mon.PID, dir)
+			killMonitor(mon)
+		}
+	}
+}
+
+// killMonitor ends a monitor, once it is checked to be the one recorded,
+// and waits until it is gone.
+func killMonitor(mon proc.Identity) {
+	if mon.Check() != nil {
+		return
+	}
+	killProcess(mon.PID)
+	for deadline := time.Now().Add(10 * time.Second); mon.Live() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// killmonitor TASK ends the task's monitor at once: for a script whose
+// monitor would take minutes to finish its work after the test is done.
+func cmdKillMonitor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: killmonitor TASK")
+	}
+	e, err := engine.OpenDir(context.Background(), ts.Getenv("GHOST_DATA_DIR"))
+	ts.Check(err)
+	defer e.Close()
+	tk, err := e.Get(context.Background(), args[0])
+	ts.Check(err)
+	mon := proc.Identity{PID: tk.MonitorPID, Start: tk.MonitorStart, BootID: tk.BootID}
+	killMonitor(mon)
+	if mon.Live() {
+		ts.Fatalf("monitor %d of %s still runs after SIGKILL", mon.PID, args[0])
 	}
 }
 

@@ -21,3 +21,6 @@ func processLives(pid int) bool {
 	s := string(b)
 	return !strings.Contains(s[strings.LastIndexByte(s, ')'):], ") Z ")
 }
+
+// killProcess ends pid at once (SIGKILL).
+func killProcess(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
