@@ -18,7 +18,8 @@ notes=()
 measure=1
 [ "${1:-}" = --report ] && measure=0
 if [ "$measure" = 1 ]; then
-  for pkg in nq:nq task-spooler:tsp tmux:tmux; do
+  # GNU time measures the listings' peak memory, sqlite3 is their peer.
+  for pkg in nq:nq task-spooler:tsp tmux:tmux time:/usr/bin/time sqlite3:sqlite3; do
     name=${pkg%%:*} bin=${pkg##*:}
     if ! command -v "$bin" >/dev/null; then
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -58,7 +59,7 @@ if [ "$measure" = 1 ]; then
   (cd ghost-cli && go test -run '^$' -bench 'Restart$' -benchtime 3x . ) | tee -a "$raw" >&2
   # Throughput on a shared machine swings from run to run: more samples.
   (cd ghost-cli && go test -run '^$' -bench 'Capture' -benchtime 9x . ) | tee -a "$raw" >&2
-  (cd ghost-cli && go test -run '^$' -bench 'History' -benchtime 15x -timeout 30m . ) | tee -a "$raw" >&2
+  (cd ghost-cli && go test -run '^$' -bench 'BenchmarkHistory$' -benchtime 15x -timeout 30m . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'UIIdle' -benchtime 3x . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'UIFollow' -benchtime 3x . ) | tee -a "$raw" >&2
   (cd ghost-cli && go test -run '^$' -bench 'UIKeyToScreen' -benchtime 41x . ) | tee -a "$raw" >&2
@@ -109,10 +110,10 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   echo "| target | measured | met |"
   echo "|--------|----------|-----|"
   echo "| launch ≤ 3× nq | ${launchRatio:--}× nq ($g ms vs $n ms; floor: a minimal Go program started twice, plus fork and exec, $fl ms = $(ratio "$fl" "$n") nq, $flc ms with the C runtime linked = $(ratio "$flc" "$n")) | $(verdict "$launchRatio" '<=' 3) |"
-  echo "| list < 50 ms at 10,000 tasks | $(hist list 10000) ms | $(verdict "$(hist list 10000)" '<' 50) |"
-  echo "| list < 250 ms at 100,000 tasks | $(hist list 100000) ms | $(verdict "$(hist list 100000)" '<' 250) |"
+  echo "| list < 50 ms at 10,000 tasks | $(hist list 10000) ms (the sqlite3 shell printing the same rows: $(hist sqlite3 10000) ms; a start of ghost: $gv ms) | $(verdict "$(hist list 10000)" '<' 50) |"
+  echo "| list < 250 ms at 100,000 tasks | $(hist list 100000) ms (the sqlite3 shell: $(hist sqlite3 100000) ms) | $(verdict "$(hist list 100000)" '<' 250) |"
   echo "| peak RSS of any listing < 40 MiB at 100,000 | list $(rss list 100000), --json $(rss list-json 100000), -q $(rss list-q 100000) MiB | $(verdict "$(printf '%s\n' "$(rss list 100000)" "$(rss list-json 100000)" "$(rss list-q 100000)" | sort -g | tail -n1)" '<' 40) |"
-  echo "| status at 100,000 within 1.5× of \`ghost --version\` | $(hist status 100000) ms vs $gv ms | $(verdict "$(awk -v a="$(hist status 100000)" -v b="$gv" 'BEGIN { if (b > 0) printf "%.2f", a / b }')" '<=' 1.5) |"
+  echo "| status at 100,000 within 1.5× of \`ghost --version\` (the floor: a start of ghost) | $(hist status 100000) ms vs $gv ms = $(ratio "$(hist status 100000)" "$gv") | $(verdict "$(awk -v a="$(hist status 100000)" -v b="$gv" 'BEGIN { if (b > 0) printf "%.2f", a / b }')" '<=' 1.5) |"
   echo "| follow latency median < 10 ms | $(metric '^BenchmarkFollowLatency' ms-median) ms | $(verdict "$(metric '^BenchmarkFollowLatency' ms-median)" '<' 10) |"
   echo "| capture ≥ 80 % of a redirect | $(metric '^BenchmarkCapture' %-of-redirect) % | $(verdict "$(metric '^BenchmarkCapture' %-of-redirect)" '>=' 80) |"
   echo "| monitor PSS < 1 MiB (50 tasks) | $(metric '^BenchmarkMonitorMemory' KiB-PSS-median) KiB | $(verdict "$(metric '^BenchmarkMonitorMemory' KiB-PSS-median)" '<' 1024) |"
@@ -168,6 +169,9 @@ launchRatio=$( [ -n "$n" ] && awk -v a="$g" -v b="$n" 'BEGIN { printf "%.2f", a 
   for c in list list-json list-q status list-running; do
     echo "| $c | $(hist $c 10) ms | $(hist $c 10000) ms | $(hist $c 100000) ms |"
   done
+  [ -n "$(hist sqlite3 10)" ] && echo "| peer: the sqlite3 shell printing the rows list reads | $(hist sqlite3 10) ms | $(hist sqlite3 10000) ms | $(hist sqlite3 100000) ms |"
+  echo
+  echo "Peak memory (GNU time's maximum resident set) at 100,000 tasks: list $(rss list 100000) MiB, list --json $(rss list-json 100000) MiB, list -q $(rss list-q 100000) MiB, status $(rss status 100000) MiB."
   echo
   echo "Why \`status\` and \`list\` are where they are: every command is first a process start, ${gv} ms here for \`ghost --version\` (a Go program linked with SQLite; a fresh page costs ${pf} µs on this machine and a start touches several hundred), so \`status\` (a few indexed reads on top) cannot come under 10 ms here. \`list\` adds a few µs a task: SQLite's walk of the index, the driver's conversion of each column (a fresh string for each text value), the formatting, and the pages all that touches."
   echo
