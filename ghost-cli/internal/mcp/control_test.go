@@ -49,24 +49,14 @@ func TestWaitTimesOut(t *testing.T) {
 func TestWaitHonoursCancellation(t *testing.T) {
 	h := serve(t, logs.Policy{})
 	run := h.runTask(map[string]any{"command": "sleep 300"})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := h.cs.CallTool(ctx, &sdk.CallToolParams{Name: "wait", Arguments: map[string]any{"task": run.Task.ID, "timeout_s": 600}})
-		done <- err
-	}()
-	eventually(t, "the wait to begin", func() bool { return h.srv.waits.Load() == 1 })
+	cancel, done := h.blockedWait(t, run.Task.ID)
 	// Calls are answered concurrently: the wait holds up nothing else.
 	var listed listOut
 	h.ok("list", map[string]any{}, &listed)
 	if len(listed.Tasks) != 1 || h.srv.waits.Load() != 1 {
 		t.Errorf("list during a wait: %+v, %d waits", listed, h.srv.waits.Load())
 	}
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled call returned %v", err)
-	}
-	eventually(t, "the server's wait to end", func() bool { return h.srv.waits.Load() == 0 })
+	cancelWait(t, h, cancel, done)
 	var st TaskObject
 	h.ok("status", map[string]any{"task": run.Task.ID}, &st)
 	if st.Status != task.Running {
@@ -174,4 +164,27 @@ func TestRunRestartsUpToMaxRestarts(t *testing.T) {
 	}
 	h.invalid("run", map[string]any{"command": "true", "restart": "sometimes"})
 	h.invalid("run", map[string]any{"command": "true", "max_restarts": 3})
+}
+
+// blockedWait starts a wait call for task id that blocks, and returns once
+// the server is waiting: cancel ends the call, done gives its error.
+func (h *harness) blockedWait(t *testing.T, id string) (context.CancelFunc, <-chan error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.cs.CallTool(ctx, &sdk.CallToolParams{Name: "wait", Arguments: map[string]any{"task": id, "timeout_s": 600}})
+		done <- err
+	}()
+	eventually(t, "the wait to begin", func() bool { return h.srv.waits.Load() == 1 })
+	return cancel, done
+}
+
+// cancelWait cancels a blockedWait and checks that the client got control
+// back and the server's wait ended.
+func cancelWait(t *testing.T, h *harness, cancel context.CancelFunc, done <-chan error) {
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled call returned %v", err)
+	}
+	eventually(t, "the server's wait to end", func() bool { return h.srv.waits.Load() == 0 })
 }

@@ -259,18 +259,8 @@ func TestWireEndsWithItsInput(t *testing.T) {
 func TestCancelledCallIsNotAnswered(t *testing.T) {
 	h := serveVersion(t, logs.Policy{}, "2025-11-25")
 	run := h.runTask(map[string]any{"command": "sleep 300"})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := h.cs.CallTool(ctx, &sdk.CallToolParams{Name: "wait", Arguments: map[string]any{"task": run.Task.ID, "timeout_s": 600}})
-		done <- err
-	}()
-	eventually(t, "the wait to begin", func() bool { return h.srv.waits.Load() == 1 })
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled call returned %v", err)
-	}
-	eventually(t, "the server's wait to end", func() bool { return h.srv.waits.Load() == 0 })
+	cancel, done := h.blockedWait(t, run.Task.ID)
+	cancelWait(t, h, cancel, done)
 	// The session goes on.
 	if _, err := h.cs.CallTool(context.Background(), &sdk.CallToolParams{Name: "status", Arguments: map[string]any{}}); !isInvalidParams(err) {
 		t.Errorf("a call after the cancelled one: %v", err)
