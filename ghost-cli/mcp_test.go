@@ -131,3 +131,42 @@ func TestMCPServerOverStdio(t *testing.T) {
 		t.Errorf("a new session cleaned up another's task: %+v", cleaned)
 	}
 }
+
+// Requests piped in with stdin closed behind them (printf ... | ghost mcp)
+// are answered: the server gives the calls it received 2 seconds to finish
+// before it exits, so a list answers and a run starts its task; a wait
+// still blocked then is cancelled, unanswered, and the server exits 0.
+func TestMCPAnswersPipedRequests(t *testing.T) {
+	t.Parallel()
+	bin := buildGhost(t)
+	dir := t.TempDir()
+	cleanupTasks(t, dir)
+	long := strings.TrimSpace(ghost(t, dir, "run", "sleep", "300"))
+	cmd := ghostCommand(bin, dir, "mcp")
+	cmd.Stdin = strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"piped","version":"1"}}}` + "\n" +
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n" +
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list","arguments":{}}}` + "\n" +
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"run","arguments":{"command":"sleep 300","name":"from-a-pipe"}}}` + "\n" +
+		`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"wait","arguments":{"task":"` + long + `","timeout_s":600}}}` + "\n")
+	out, errOut, err := result(cmd)
+	if err != nil || errOut != "" {
+		t.Fatalf("ghost mcp: %v\nstderr: %s", err, errOut)
+	}
+	answered := map[float64]bool{}
+	for line := range strings.Lines(out) {
+		var m struct {
+			ID     float64
+			Result *struct{ IsError bool }
+		}
+		if err := json.Unmarshal([]byte(line), &m); err != nil || m.Result == nil || m.Result.IsError {
+			t.Errorf("answer %q (%v)", line, err)
+		}
+		answered[m.ID] = true
+	}
+	if !answered[1] || !answered[2] || !answered[3] || answered[4] || len(answered) != 3 {
+		t.Errorf("answered %v, want 1, 2 and 3 (the wait cancelled, unanswered):\n%s", answered, out)
+	}
+	if st := ghost(t, dir, "status", "--json", "from-a-pipe"); !strings.Contains(st, `"status": "running"`) || !strings.Contains(st, `"origin": "mcp:piped"`) {
+		t.Errorf("the piped run's task:\n%s", st)
+	}
+}

@@ -7,7 +7,9 @@ package mcp
 // TLS, jsonschema), about 300 KiB of a monitor's memory. The SDK's client
 // still drives every test of this package, as the conformance check; the
 // answers follow what its server (v1.8.0) sent, method by method,
-// protocol versions and error codes included.
+// protocol versions and error codes included, but for its code 0 (no
+// JSON-RPC code) for a call before initialize or a second initialize:
+// those are invalid requests (-32600) here.
 
 import (
 	"bufio"
@@ -20,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Protocol versions, newest first: what server/discover offers. An
@@ -63,14 +66,23 @@ type rpcError struct {
 
 func (e *rpcError) Error() string { return e.Message }
 
-// message is any JSON-RPC message a client sends.
+// message is any JSON-RPC message a client sends, each member as it came:
+// a member of the wrong type is an invalid request, answered with the
+// message's id, not a parse error.
 type message struct {
-	JSONRPC string          `json:"jsonrpc"`
+	JSONRPC json.RawMessage `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
-	Method  string          `json:"method"`
+	Method  json.RawMessage `json:"method"`
 	Params  json.RawMessage `json:"params"`
 	Result  json.RawMessage `json:"result"`
 	Error   json.RawMessage `json:"error"`
+}
+
+// request is a request or a notification, checked: its method a string,
+// its params nil when absent or null.
+type request struct {
+	Method string
+	Params json.RawMessage
 }
 
 // implementation names a client or a server.
@@ -87,6 +99,22 @@ type call struct {
 	client string
 }
 
+const (
+	// maxLine is the longest line read, in bytes, the SDK's limit
+	// (DefaultMaxLineLength): a longer line is answered "too large" and
+	// skipped without being held, so a client cannot make the server
+	// hold more than this (a 300 MB line took 893 MiB before).
+	maxLine = 16 << 20
+	// closeGrace is how long calls received before the client closed
+	// stdin have to finish on their own, and be answered: a client that
+	// pipes its requests in and closes (printf ... | ghost mcp) gets its
+	// answers, and a run it sent starts its task.
+	closeGrace = 2 * time.Second
+	// batchVersion is the first protocol version without JSON-RPC
+	// batches; the versions before it require a server to accept them.
+	batchVersion = "2025-06-18"
+)
+
 // conn is one client connected over a reader and a writer.
 type conn struct {
 	s   *Server
@@ -97,10 +125,14 @@ type conn struct {
 
 	writeMu  sync.Mutex
 	writeErr error
+	// shut: the connection is closed and nothing more is written, not
+	// even an answer a call finishes late.
+	shut bool
 
 	mu          sync.Mutex
 	initialized bool   // initialize answered, or a stateless request seen
 	client      string // the client's name
+	version     string // the version initialize agreed on, "" before
 	inflight    map[string]*flight
 	closed      bool // no new calls: the connection is ending
 	calls       sync.WaitGroup
@@ -108,24 +140,39 @@ type conn struct {
 
 // Run serves one client, reading requests from in and writing answers to
 // out, until in ends (the client went away) or ctx does. Calls are
-// answered concurrently (a wait does not hold up a list); in-flight calls
-// are cancelled when the client goes. Tasks keep running afterwards: they
-// are background tasks.
+// answered concurrently (a wait does not hold up a list). When in ends,
+// the calls already received have closeGrace (2 s) to finish and are
+// answered as usual; then what still runs (a long wait) is cancelled and
+// nothing more is written. When ctx ends, every call is cancelled at
+// once, unanswered. Tasks keep running afterwards: they are background
+// tasks.
 func (s *Server) Run(ctx context.Context, in io.Reader, out io.Writer) error {
-	ctx, cancel := context.WithCancel(ctx)
+	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	c := &conn{s: s, out: out, ctx: ctx, inflight: map[string]*flight{}}
+	c := &conn{s: s, out: out, ctx: cctx, inflight: map[string]*flight{}}
 	read := make(chan error, 1)
 	go func() { read <- c.readLoop(in) }()
 	var err error
 	select {
 	case err = <-read:
+		// Nothing more comes in, so nothing adds to c.calls: waiting on
+		// it here races no Add.
+		idle := make(chan struct{})
+		go func() {
+			c.calls.Wait()
+			close(idle)
+		}()
+		grace := time.NewTimer(s.grace)
+		select {
+		case <-idle:
+		case <-grace.C:
+		case <-ctx.Done():
+		}
+		grace.Stop()
 	case <-ctx.Done():
 	}
+	c.close()
 	cancel()
-	c.mu.Lock()
-	c.closed = true
-	c.mu.Unlock()
 	c.calls.Wait()
 	if err != nil {
 		return err
@@ -135,12 +182,24 @@ func (s *Server) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 	return c.writeErr
 }
 
+// close ends the connection: no call starts, nothing is written.
+func (c *conn) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.writeMu.Lock()
+	c.shut = true
+	c.writeMu.Unlock()
+}
+
 // readLoop reads messages, one a line, until in ends.
 func (c *conn) readLoop(in io.Reader) error {
-	r := bufio.NewReaderSize(in, 64<<10)
+	r := &lineReader{r: bufio.NewReaderSize(in, 64<<10), max: maxLine}
 	for {
-		line, err := r.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
+		line, tooLong, err := r.next()
+		if tooLong {
+			c.reply(nil, nil, &rpcError{Code: codeInvalidRequest, Message: fmt.Sprintf("invalid request: message too large: a line is at most %d MiB", maxLine>>20)})
+		} else if line = bytes.TrimSpace(line); len(line) > 0 {
 			c.receive(line)
 		}
 		if errors.Is(err, io.EOF) {
@@ -152,9 +211,52 @@ func (c *conn) readLoop(in io.Reader) error {
 	}
 }
 
-// receive handles one line: a request is answered (a call on its own
-// goroutine), a notification acted on, a response ignored (this server
-// sends no requests).
+// lineReader reads lines of at most max bytes (the newline aside),
+// holding no more than that of a longer one.
+type lineReader struct {
+	r   *bufio.Reader
+	max int
+	buf []byte
+}
+
+// next returns the next line, valid until the next call, or tooLong when
+// it had more than max bytes (then it was read to its end and dropped);
+// err is io.EOF once in has ended, with the last line if it had no
+// newline.
+func (l *lineReader) next() (line []byte, tooLong bool, err error) {
+	if cap(l.buf) > 1<<20 {
+		l.buf = nil // one big line does not keep its memory for good
+	}
+	l.buf = l.buf[:0]
+	first := true
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		if !tooLong {
+			n := len(l.buf) + len(chunk)
+			if err == nil {
+				n-- // the newline
+			}
+			switch {
+			case n > l.max:
+				tooLong, l.buf = true, l.buf[:0]
+			case first && !errors.Is(err, bufio.ErrBufferFull):
+				return chunk, false, err // the usual line: no copy
+			default:
+				l.buf = append(l.buf, chunk...)
+			}
+		}
+		first = false
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if tooLong {
+			return nil, true, err
+		}
+		return l.buf, false, err
+	}
+}
+
+// receive handles one line: a message, or a batch of them.
 func (c *conn) receive(line []byte) {
 	c.mu.Lock()
 	closed := c.closed
@@ -162,41 +264,119 @@ func (c *conn) receive(line []byte) {
 	if closed {
 		return // Run returned: nothing more is written
 	}
+	if line[0] == '[' {
+		c.receiveBatch(line)
+		return
+	}
+	c.handleMessage(line, nil)
+}
+
+// batch gathers the answers to the requests of one JSON-RPC batch, which
+// go out together, as one array, once the last is answered.
+type batch struct {
+	mu      sync.Mutex
+	answers []json.RawMessage
+	// pending counts the calls not yet answered, and one for the reader
+	// until it has seen every message.
+	pending int
+}
+
+// receiveBatch handles a JSON-RPC batch: accepted for the protocol
+// versions before 2025-06-18, which require it (a session that has not
+// agreed on one yet gets none), each message handled as if it came alone.
+func (c *conn) receiveBatch(line []byte) {
+	var msgs []json.RawMessage
+	if err := json.Unmarshal(line, &msgs); err != nil {
+		c.reply(nil, nil, &rpcError{Code: codeParseError, Message: "parse error: " + err.Error()})
+		return
+	}
+	if len(msgs) == 0 {
+		c.reply(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: empty batch"})
+		return
+	}
+	c.mu.Lock()
+	version := c.version
+	c.mu.Unlock()
+	if version == "" || version >= batchVersion {
+		why := "before initialize"
+		if version != "" {
+			why = "in " + batchVersion + " and later (session version: " + version + ")"
+		}
+		c.reply(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: JSON-RPC batching is not supported " + why})
+		return
+	}
+	b := &batch{pending: 1}
+	for _, m := range msgs {
+		c.handleMessage(m, b)
+	}
+	c.settle(b)
+}
+
+// settle marks one of b's pending answers done, and writes them all when
+// it was the last.
+func (c *conn) settle(b *batch) {
+	b.mu.Lock()
+	b.pending--
+	last, answers := b.pending == 0, b.answers
+	b.mu.Unlock()
+	if !last || len(answers) == 0 {
+		return // nothing to answer: notifications, cancelled calls
+	}
+	c.writeRaw(mustJSON(answers))
+}
+
+// handleMessage handles one message: a request is answered (a call on
+// its own goroutine), a notification acted on, a response ignored (this
+// server sends no requests). The answers go out alone, or into b.
+func (c *conn) handleMessage(line []byte, b *batch) {
+	answer := func(id json.RawMessage, res any, err error) { c.answer(b, id, res, err) }
 	var m message
 	if err := json.Unmarshal(line, &m); err != nil {
-		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("[")) {
-			c.reply(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: JSON-RPC batching is not supported"})
+		if json.Valid(line) {
+			answer(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: a message is a JSON object"})
 			return
 		}
-		c.reply(nil, nil, &rpcError{Code: codeParseError, Message: "parse error: " + err.Error()})
+		answer(nil, nil, &rpcError{Code: codeParseError, Message: "parse error: " + err.Error()})
 		return
 	}
 	id, key, ok := requestID(m.ID)
 	if !ok {
-		c.reply(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: id must be a string or a number"})
+		answer(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: id must be a string or a number"})
 		return
 	}
-	if m.JSONRPC != "2.0" {
-		c.reply(id, nil, &rpcError{Code: codeInvalidRequest, Message: fmt.Sprintf("invalid request: jsonrpc is %q, want \"2.0\"", m.JSONRPC)})
+	if string(m.JSONRPC) != `"2.0"` {
+		answer(id, nil, &rpcError{Code: codeInvalidRequest, Message: fmt.Sprintf("invalid request: jsonrpc is %s, want \"2.0\"", orAbsent(m.JSONRPC))})
 		return
 	}
-	if m.Method == "" {
+	var r request
+	if len(m.Method) > 0 && string(m.Method) != "null" {
+		if err := json.Unmarshal(m.Method, &r.Method); err != nil {
+			answer(id, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: method must be a string"})
+			return
+		}
+	}
+	if r.Method == "" {
 		if id != nil && m.Result == nil && m.Error == nil {
-			c.reply(id, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: no method"})
+			answer(id, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: no method"})
 		}
 		return // a response, or nothing
 	}
-	if string(m.Params) == "null" {
-		m.Params = nil
-	}
-	if id == nil {
-		c.notify(m)
+	if id == nil && string(m.ID) == "null" {
+		// MCP: "the ID MUST NOT be null"; a notification has no id at all.
+		answer(nil, nil, &rpcError{Code: codeInvalidRequest, Message: "invalid request: id must not be null"})
 		return
 	}
-	if m.Method == "initialize" {
+	if string(m.Params) != "null" {
+		r.Params = m.Params
+	}
+	if id == nil {
+		c.notify(r)
+		return
+	}
+	if r.Method == "initialize" {
 		// Answered before the next line is read: nothing races it.
-		res, err := c.handle(c.ctx, id, m)
-		c.reply(id, res, err)
+		res, err := c.handle(c.ctx, id, r)
+		answer(id, res, err)
 		return
 	}
 	c.mu.Lock()
@@ -209,21 +389,39 @@ func (c *conn) receive(line []byte) {
 	c.inflight[key] = f // a client reusing an id in flight cancels only the newer
 	c.calls.Add(1)
 	c.mu.Unlock()
+	if b != nil {
+		b.mu.Lock()
+		b.pending++
+		b.mu.Unlock()
+	}
 	go func() {
 		defer c.calls.Done()
-		res, err := c.handle(ctx, id, m)
+		res, err := c.handle(ctx, id, r)
 		c.mu.Lock()
 		cancelled := f.cancelled
 		if c.inflight[key] == f {
 			delete(c.inflight, key)
 		}
 		c.mu.Unlock()
-		cancel()
-		if cancelled || ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return // cancelled by the client: nobody reads an answer
+		// Asked before cancel below ends ctx whatever happened: a
+		// cancelled call is one the client cancelled, or one the
+		// connection's end cancelled. Nobody reads its answer.
+		if !cancelled && !(errors.Is(err, context.Canceled) && c.ctx.Err() != nil) {
+			answer(id, res, err)
 		}
-		c.reply(id, res, err)
+		cancel()
+		if b != nil {
+			c.settle(b)
+		}
 	}()
+}
+
+// orAbsent is raw, or "absent" when it is.
+func orAbsent(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return "absent"
+	}
+	return string(raw)
 }
 
 // flight is a call being answered.
@@ -233,9 +431,9 @@ type flight struct {
 	cancelled bool
 }
 
-// requestID checks a message's id: absent or null (a notification) is nil,
-// else a string or a number, returned as it came and as a key for
-// notifications/cancelled.
+// requestID checks a message's id: absent or null is nil (the caller
+// tells them apart: a request's id must not be null), else a string or a
+// number, returned as it came and as a key for notifications/cancelled.
 func requestID(raw json.RawMessage) (json.RawMessage, string, bool) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, "", true
@@ -261,7 +459,7 @@ func requestID(raw json.RawMessage) (json.RawMessage, string, bool) {
 
 // notify acts on a notification; an unknown one is ignored, as the
 // protocol asks.
-func (c *conn) notify(m message) {
+func (c *conn) notify(m request) {
 	switch m.Method {
 	case "notifications/cancelled":
 		var p struct {
@@ -287,7 +485,7 @@ func (c *conn) notify(m message) {
 }
 
 // handle answers one request.
-func (c *conn) handle(ctx context.Context, id json.RawMessage, m message) (any, error) {
+func (c *conn) handle(ctx context.Context, id json.RawMessage, m request) (any, error) {
 	meta, err := stateless(m.Params)
 	if err != nil {
 		return nil, err
@@ -311,7 +509,7 @@ func (c *conn) handle(ctx context.Context, id json.RawMessage, m message) (any, 
 		}
 		c.mu.Unlock()
 		if !initialized {
-			return nil, &rpcError{Message: fmt.Sprintf("method %q is invalid during session initialization", m.Method)}
+			return nil, &rpcError{Code: codeInvalidRequest, Message: fmt.Sprintf("invalid request: method %q is invalid during session initialization", m.Method)}
 		}
 	}
 	res, err := c.method(ctx, id, m, meta)
@@ -322,7 +520,7 @@ func (c *conn) handle(ctx context.Context, id json.RawMessage, m message) (any, 
 }
 
 // method runs a request's method.
-func (c *conn) method(ctx context.Context, id json.RawMessage, m message, meta *requestMeta) (any, error) {
+func (c *conn) method(ctx context.Context, id json.RawMessage, m request, meta *requestMeta) (any, error) {
 	switch m.Method {
 	case "initialize":
 		return c.initialize(m.Params)
@@ -412,7 +610,7 @@ func (c *conn) initialize(params json.RawMessage) (any, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.initialized {
-		return nil, &rpcError{Message: `duplicate "initialize" received`}
+		return nil, &rpcError{Code: codeInvalidRequest, Message: `invalid request: duplicate "initialize" received`}
 	}
 	c.initialized = true
 	if p.ClientInfo != nil {
@@ -422,6 +620,7 @@ func (c *conn) initialize(params json.RawMessage) (any, error) {
 	if slices.Contains(protocolVersions, p.ProtocolVersion) && p.ProtocolVersion < statelessVersion {
 		version = p.ProtocolVersion
 	}
+	c.version = version
 	return struct {
 		Capabilities    json.RawMessage `json:"capabilities"`
 		Instructions    string          `json:"instructions,omitempty"`
@@ -538,44 +737,70 @@ type stamped json.RawMessage
 // MarshalJSON returns r as it is.
 func (r stamped) MarshalJSON() ([]byte, error) { return r, nil }
 
-// reply writes the answer to request id: res, or err as a JSON-RPC error.
+// reply writes the answer to request id on its own line.
 func (c *conn) reply(id json.RawMessage, res any, err error) {
+	c.answer(nil, id, res, err)
+}
+
+// answer gives the answer to request id, res or err as a JSON-RPC error,
+// to batch b, or writes it when b is nil.
+func (c *conn) answer(b *batch, id json.RawMessage, res any, err error) {
+	msg := encodeAnswer(id, res, err)
+	if b == nil {
+		c.writeRaw(msg)
+		return
+	}
+	b.mu.Lock()
+	b.answers = append(b.answers, msg)
+	b.mu.Unlock()
+}
+
+// encodeAnswer is the answer to request id (null when nil): res, or err
+// as a JSON-RPC error (an error of no JSON-RPC kind is an internal
+// error).
+func encodeAnswer(id json.RawMessage, res any, err error) []byte {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
-	if err != nil {
-		var rpc *rpcError
-		if !errors.As(err, &rpc) {
-			rpc = &rpcError{Message: err.Error()}
-		}
-		c.write(struct {
+	var b []byte
+	if err == nil {
+		b, err = json.Marshal(struct {
 			JSONRPC string          `json:"jsonrpc"`
 			ID      json.RawMessage `json:"id"`
-			Error   *rpcError       `json:"error"`
-		}{"2.0", id, rpc})
-		return
+			Result  any             `json:"result"`
+		}{"2.0", id, res})
+		if err == nil {
+			return b
+		}
+		err = fmt.Errorf("encoding the answer: %w", err)
 	}
-	c.write(struct {
+	var rpc *rpcError
+	if !errors.As(err, &rpc) {
+		rpc = &rpcError{Code: codeInternalError, Message: err.Error()}
+	}
+	return mustJSON(struct {
 		JSONRPC string          `json:"jsonrpc"`
 		ID      json.RawMessage `json:"id"`
-		Result  any             `json:"result"`
-	}{"2.0", id, res})
+		Error   *rpcError       `json:"error"`
+	}{"2.0", id, rpc})
 }
 
 // write sends one message whole, on its own line.
 func (c *conn) write(v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		b, _ = json.Marshal(struct {
-			JSONRPC string    `json:"jsonrpc"`
-			ID      any       `json:"id"`
-			Error   *rpcError `json:"error"`
-		}{"2.0", nil, &rpcError{Code: codeInternalError, Message: "encoding the answer: " + err.Error()}})
+		b = encodeAnswer(nil, nil, fmt.Errorf("encoding a message: %w", err))
 	}
+	c.writeRaw(b)
+}
+
+// writeRaw sends one encoded message, on its own line, unless the
+// connection is closed: then nothing more goes out, whoever finishes late.
+func (c *conn) writeRaw(b []byte) {
 	b = append(b, '\n')
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	if c.writeErr != nil {
+	if c.shut || c.writeErr != nil {
 		return
 	}
 	if _, err := c.out.Write(b); err != nil {

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ghostproject/ghost/ghost-core/engine"
@@ -70,6 +71,9 @@ type Server struct {
 	// waits counts the calls blocked in a wait: tests watch it return to
 	// zero once the client cancels.
 	waits atomic.Int32
+	// grace is how long calls have to finish once the client has closed
+	// stdin (closeGrace; tests shorten or lengthen it).
+	grace time.Duration
 }
 
 // tool is one of ghost's tools, as tools/list shows it (the fields in the
@@ -113,7 +117,7 @@ type content struct {
 
 // New makes a server with every tool registered.
 func New(o Options) *Server {
-	s := &Server{opts: o, e: o.Engine, schemas: loadSchemas(), tools: map[string]*tool{}}
+	s := &Server{opts: o, e: o.Engine, schemas: loadSchemas(), tools: map[string]*tool{}, grace: closeGrace}
 	s.info = implementation{Name: "ghost", Title: "ghost", Version: o.Version}
 	s.infoJSON = mustJSON(s.info)
 	addRun(s)
@@ -256,8 +260,21 @@ func (s *Server) failure(what string, err error) error {
 	if hint != "" {
 		msg += "\nhint: " + hint
 	}
-	return errors.New(valid(msg))
+	return &toolError{msg: valid(msg), err: err}
 }
+
+// toolError is a failure worded for the client, which keeps the error it
+// words: a call that failed because it was cancelled (context.Canceled)
+// is still known as one, and goes unanswered.
+type toolError struct {
+	msg string
+	err error
+}
+
+func (e *toolError) Error() string { return e.msg }
+
+// Unwrap returns the error worded.
+func (e *toolError) Unwrap() error { return e.err }
 
 // errorResult is a tool error that still carries structured output (a
 // run that failed to become ready has a task and its log to show).
