@@ -18,7 +18,8 @@ func mcpCommand() *cli.Command {
 		Name:  "mcp",
 		Usage: "serve ghost's tools to coding agents (MCP over stdio)",
 		Description: "Register it with your agent (claude mcp add ghost -- ghost mcp).\n" +
-			"It exits when the client closes stdin; the tasks it started keep\n" +
+			"It exits when the client closes stdin, once the calls it received\n" +
+			"are answered (at most 2 seconds later); the tasks it started keep\n" +
 			"running (end them with the cleanup tool).",
 		Action: serveMCP,
 	}
