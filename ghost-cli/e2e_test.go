@@ -89,7 +89,7 @@ func waitRecorded(t *testing.T, db *sql.DB, id, want string) {
 }
 
 func cleanupTasks(t *testing.T, dir string) {
-	t.Cleanup(func() { stopAll(dir) })
+	t.Cleanup(func() { stopAllOrFail(t, dir) })
 }
 
 // The monitor records the exit code and the real end time by itself: no

@@ -57,7 +57,7 @@ func TestScripts(t *testing.T) {
 			if bin, err := exec.LookPath("ghost"); err == nil {
 				env.Setenv("GHOSTBIN", filepath.Dir(bin))
 			}
-			env.Defer(func() { stopAll(dir) })
+			env.Defer(func() { stopAllOrFail(env.T(), dir) })
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -76,10 +76,22 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// stopAllOrFail is stopAll for a test: a monitor it had to kill fails it.
+func stopAllOrFail(t interface {
+	Log(...any)
+	FailNow()
+}, dir string) {
+	if killed := stopAll(dir); len(killed) > 0 {
+		t.Log(strings.Join(killed, "\n"))
+		t.FailNow()
+	}
+}
+
 // stopAll kills whatever a script left running, so no test leaks
 // processes, and waits for every monitor to be gone, so that removing the
-// data directory does not race a monitor's last writes.
-func stopAll(dir string) {
+// data directory does not race a monitor's last writes. It says which
+// monitors it had to kill because they outlived their tasks by 30 s.
+func stopAll(dir string) (killed []string) {
 	e, err := engine.OpenDir(context.Background(), dir)
 	if err != nil {
 		return
@@ -98,11 +110,12 @@ func stopAll(dir string) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		if mon.Live() {
-			// Never left behind to spin after the test: say so and end it.
-			fmt.Fprintf(os.Stderr, "monitor %d in %s outlived its test by 30 s: killed\n", mon.PID, dir)
+			// Never left behind to spin after the test: end it, say so.
 			killMonitor(mon)
+			killed = append(killed, fmt.Sprintf("monitor %d in %s outlived its test by 30 s: killed", mon.PID, dir))
 		}
 	}
+	return killed
 }
 
 // killMonitor ends a monitor, once it is checked to be the one recorded,

@@ -24,7 +24,7 @@ func TestWindowsScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			dir := filepath.Join(env.WorkDir, ".ghost")
 			env.Setenv("GHOST_DATA_DIR", dir)
-			env.Defer(func() { stopAll(dir) })
+			env.Defer(func() { stopAllOrFail(env.T(), dir) })
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {

@@ -672,3 +672,47 @@ func TestEnvGivenRoundTrip(t *testing.T) {
 		t.Errorf("old: %#v, %v", got.EnvGiven, err)
 	}
 }
+
+// TestOrderSurvivesTheSeqMigration writes tasks started in the same second
+// into a database of schema 9, as a ghost before migration 0010 did (no
+// seq), and ids against insertion order: once migrated, listings still
+// give the later insert first.
+func TestOrderSurvivesTheSeqMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tasks.db")
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range steps[:9] {
+		if _, err := db.Exec(step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec("PRAGMA user_version = 9"); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"d1", "c2", "b3", "a4", "e5"} {
+		started := 1_700_000_000 + i/2 // pairs in one second, e5 alone
+		if _, err := db.Exec(`INSERT INTO tasks (id, pid, command, env, cwd, status, started_at, log_path)
+			VALUES (?, 0, '["true"]', '{}', '/', 'exited', ?, '')`, id, started); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var seen []string
+	if err := s.Each(context.Background(), Filter{}, func(tk task.Listing) error { seen = append(seen, tk.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"e5", "a4", "b3", "c2", "d1"}; !slices.Equal(seen, want) {
+		t.Errorf("order after migrating %v, want %v (newest first, the later insert first within a second)", seen, want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -75,16 +76,21 @@ func (tb *tableBuilder) end() {
 }
 
 // write lays the table out, fitting the last column to width, one write
-// per 64 KiB rather than per row. When clip, a line the other columns
-// already make wider than width is cut to it too: a terminal would wrap
-// it onto the next row.
+// per 64 KiB rather than per row. When clip (width is a terminal's), a
+// table wider than width first narrows its widest columns, cutting their
+// cells with "…", so one long name does not push the other columns off
+// every row; a line still too wide is cut at width rather than wrapped.
 func (tb *tableBuilder) write(out io.Writer, width int, clip bool) error {
 	w := bufio.NewWriterSize(out, 64<<10)
+	widths := slices.Clone(tb.widths[:tb.cols-1])
+	if clip {
+		narrow(widths, width-minLastColumn)
+	}
 	used := 0
-	for _, wd := range tb.widths[:tb.cols-1] {
+	for _, wd := range widths {
 		used += wd + 2
 	}
-	lastWidth := max(width-used, 20)
+	lastWidth := max(width-used, minLastColumn)
 	var line []byte
 	for _, chunk := range tb.chunks {
 		// Read as a string without a copy: chunks are not written again.
@@ -93,10 +99,16 @@ func (tb *tableBuilder) write(out io.Writer, width int, clip bool) error {
 			row := rows[:n]
 			rows = rows[n+1:]
 			line = line[:0]
-			for col := 0; col < tb.cols-1; col++ {
+			for _, wd := range widths {
 				i := strings.IndexByte(row, cellSep)
-				line = append(line, row[:i]...)
-				for pad := tb.widths[col] - printable.Width(row[:i]) + 2; pad > 0; pad-- {
+				cell := row[:i]
+				cw := printable.Width(cell)
+				if cw > wd {
+					cell = printable.Truncate(cell, wd)
+					cw = printable.Width(cell)
+				}
+				line = append(line, cell...)
+				for pad := wd - cw + 2; pad > 0; pad-- {
 					line = append(line, ' ')
 				}
 				row = row[i+1:]
@@ -111,6 +123,34 @@ func (tb *tableBuilder) write(out io.Writer, width int, clip bool) error {
 		}
 	}
 	return w.Flush()
+}
+
+// minLastColumn is the least room the last column (the command) keeps.
+const minLastColumn = 20
+
+// minColumn is the narrowest narrow makes a column: an id still shows.
+const minColumn = 8
+
+// narrow takes cells from the widest columns, one at a time, until the
+// columns and their two-space gaps fit in room or all are minColumn wide.
+func narrow(widths []int, room int) {
+	need := 0
+	for _, wd := range widths {
+		need += wd + 2
+	}
+	for need > room {
+		widest := 0
+		for i, wd := range widths {
+			if wd > widths[widest] {
+				widest = i
+			}
+		}
+		if widths[widest] <= minColumn {
+			return
+		}
+		widths[widest]--
+		need--
+	}
 }
 
 // termWidth is the width to fit tables to: the terminal's, else $COLUMNS,

@@ -33,20 +33,26 @@ func TestTableSizesColumnsByDisplayWidth(t *testing.T) {
 }
 
 func TestTableNarrowerThanItsColumnsIsCutNotWrapped(t *testing.T) {
-	tb := newTable("ID", "NAME", "COMMAND")
-	for _, cell := range []string{"1", strings.Repeat("n", 60), "echo hi"} {
+	tb := newTable("ID", "NAME", "STATE", "COMMAND")
+	for _, cell := range []string{"1", strings.Repeat("n", 60), "exited", "echo hi", "2", "web", "running", "echo ok"} {
 		tb.add(cell)
 	}
 	var b bytes.Buffer
 	tb.write(&b, 50, true)
-	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	for _, l := range lines {
 		if w := runewidth.StringWidth(l); w > 50 {
 			t.Errorf("line of %d cells on a 50-cell terminal would wrap: %q", w, l)
 		}
 	}
+	// One long name narrows its column; it does not push the others off.
+	if len(lines) != 3 || !strings.Contains(lines[1], "exited") || !strings.Contains(lines[1], "echo hi") ||
+		!strings.Contains(lines[2], "running") || !strings.Contains(lines[2], "echo ok") {
+		t.Errorf("columns lost on a narrow terminal:\n%s", b.String())
+	}
 	b.Reset()
 	tb.write(&b, 50, false)
-	if !strings.Contains(b.String(), "echo hi") {
-		t.Errorf("without a terminal's width, a line was cut: %q", b.String())
+	if !strings.Contains(b.String(), strings.Repeat("n", 60)) {
+		t.Errorf("without a terminal's width, a cell was cut: %q", b.String())
 	}
 }

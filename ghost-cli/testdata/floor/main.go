@@ -2,8 +2,8 @@
 // `make bench` to set beside ghost: a Go program that starts a second Go
 // program (itself, as ghost starts its monitor), which starts the command,
 // tells the first that it runs and stays to wait for it; the first returns
-// once told. No database, no log, no flags. Built with -tags cgo it also
-// links the C runtime, as ghost must for SQLite.
+// once told. No database, no log, no flags. Built with CGO_ENABLED=1 it
+// also links the C runtime (cgo.go), as ghost must for SQLite.
 package main
 
 import (
