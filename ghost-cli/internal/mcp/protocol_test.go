@@ -136,6 +136,18 @@ func (w *wire) write(line string) {
 // next reads the next message the server writes.
 func (w *wire) next() map[string]any {
 	w.t.Helper()
+	line := w.nextLine()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil || !strings.HasSuffix(line, "\n") || strings.Count(line, "\n") != 1 {
+		w.t.Fatalf("not one JSON message on a line: %q (%v)", line, err)
+	}
+	return m
+}
+
+// nextLine reads the next line the server writes, failing the test when
+// none comes within 30 s.
+func (w *wire) nextLine() string {
+	w.t.Helper()
 	got := make(chan string, 1)
 	go func() {
 		line, _ := w.out.ReadString('\n')
@@ -143,14 +155,10 @@ func (w *wire) next() map[string]any {
 	}()
 	select {
 	case line := <-got:
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil || !strings.HasSuffix(line, "\n") || strings.Count(line, "\n") != 1 {
-			w.t.Fatalf("not one JSON message on a line: %q (%v)", line, err)
-		}
-		return m
+		return line
 	case <-time.After(30 * time.Second):
 		w.t.Fatal("no answer")
-		return nil
+		return ""
 	}
 }
 
@@ -522,22 +530,12 @@ func TestWireBatches(t *testing.T) {
 // array of answers.
 func (w *wire) nextBatch() []map[string]any {
 	w.t.Helper()
-	got := make(chan string, 1)
-	go func() {
-		line, _ := w.out.ReadString('\n')
-		got <- line
-	}()
-	select {
-	case line := <-got:
-		var ms []map[string]any
-		if err := json.Unmarshal([]byte(line), &ms); err != nil {
-			w.t.Fatalf("not a JSON array of answers on a line: %q (%v)", line, err)
-		}
-		return ms
-	case <-time.After(30 * time.Second):
-		w.t.Fatal("no answer")
-		return nil
+	line := w.nextLine()
+	var ms []map[string]any
+	if err := json.Unmarshal([]byte(line), &ms); err != nil {
+		w.t.Fatalf("not a JSON array of answers on a line: %q (%v)", line, err)
 	}
+	return ms
 }
 
 // A cancelled call gets no answer, as the protocol asks: the client
