@@ -230,16 +230,24 @@ func BenchmarkMonitorMemory(b *testing.B) {
 			tk, _ := e.Get(context.Background(), strings.TrimSpace(out))
 			monitors = append(monitors, tk.MonitorPID)
 		}
-		for _, pid := range monitors {
-			waitSecondImage(b, pid)
-		}
-		for _, pid := range monitors {
-			pss = append(pss, pssKiB(pid))
-		}
+		pss = append(pss, secondImagePSS(b, monitors)...)
 		stopAll(dir)
 	}
 	sort.Ints(pss)
 	b.ReportMetric(float64(pss[len(pss)/2]), "KiB-PSS-median")
+}
+
+// secondImagePSS waits until each monitor waits in its second image, then
+// reads the PSS of each, in KiB.
+func secondImagePSS(b *testing.B, monitors []int) []int {
+	for _, pid := range monitors {
+		waitSecondImage(b, pid)
+	}
+	pss := make([]int, 0, len(monitors))
+	for _, pid := range monitors {
+		pss = append(pss, pssKiB(pid))
+	}
+	return pss
 }
 
 // waitSecondImage waits until monitor pid has re-executed itself to wait.
@@ -660,12 +668,7 @@ func BenchmarkRestart(b *testing.B) {
 				}
 			}
 		}
-		for _, pid := range monitors {
-			waitSecondImage(b, pid)
-		}
-		for _, pid := range monitors {
-			pss = append(pss, pssKiB(pid))
-		}
+		pss = append(pss, secondImagePSS(b, monitors)...)
 		stopAll(dir)
 	}
 	sort.Float64s(gaps)
