@@ -461,15 +461,7 @@ func BenchmarkUIIdle(b *testing.B) {
 	}
 	pid, screen, _ := uiSession(b, dir)
 	waitScreen(b, screen, "50 running")
-	var shares []float64
-	for b.Loop() {
-		before, start := cpuTicks(b, pid), time.Now()
-		time.Sleep(20 * time.Second)
-		ticks := cpuTicks(b, pid) - before
-		shares = append(shares, float64(ticks)/100/time.Since(start).Seconds()*100)
-	}
-	sort.Float64s(shares)
-	b.ReportMetric(shares[len(shares)/2], "%-of-a-core")
+	uiShare(b, pid, 20*time.Second)
 }
 
 // uiShare reports the median share of one core pid used over b.N

@@ -125,6 +125,12 @@ func (tb *tableBuilder) write(out io.Writer, width int, clip bool) error {
 	return w.Flush()
 }
 
+// print writes the table to out, fitted to out's width (see termWidth).
+func (tb *tableBuilder) print(out io.Writer) error {
+	width, strict := termWidth(out)
+	return tb.write(out, width, strict)
+}
+
 // minLastColumn is the least room the last column (the command) keeps.
 const minLastColumn = 20
 

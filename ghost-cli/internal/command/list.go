@@ -129,8 +129,7 @@ func listTable(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Wr
 	if err != nil {
 		return err
 	}
-	width, strict := termWidth(out)
-	return tb.write(out, width, strict)
+	return tb.print(out)
 }
 
 // parseStatuses reads --status: states separated by commas; "finished"
@@ -195,6 +194,5 @@ func listWide(ctx context.Context, e *engine.Engine, f engine.Filter, out io.Wri
 		tb.add(t.PortsText())
 		tb.add(cells[task.ColCommand])
 	}
-	width, strict := termWidth(out)
-	return tb.write(out, width, strict)
+	return tb.print(out)
 }
